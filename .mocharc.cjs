@@ -1,0 +1,10 @@
+// The full suite: unit, marble and integration tests. The global fixture starts a local Kafka
+// broker (or uses KAFKA_BROKERS) before the first test and stops it after the last.
+module.exports = {
+  spec: ['build/spec/**/*.spec.js'],
+  require: ['build/spec/support/global-kafka.js'],
+  timeout: 60000,
+  slow: 2000,
+  'node-option': ['enable-source-maps'],
+  reporter: 'spec',
+};
