@@ -3,4 +3,8 @@
  *
  * This module only re-exports the public API.
  */
-export const VERSION = '0.1.0';
+export * from './errors';
+export * from './codecs';
+export * from './headers';
+export * from './transport';
+export * from './consume';

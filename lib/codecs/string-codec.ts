@@ -1,0 +1,36 @@
+import * as E from 'fp-ts/Either';
+import { pipe } from 'fp-ts/function';
+import { Codec } from './codec';
+import { decodeFailure } from './decode-failure';
+import { requireBytes } from './require-bytes';
+import { decodeUtf8 } from './utf8';
+
+const name = 'string';
+
+/**
+ * A codec for UTF-8 text. The empty string is a valid value; a tombstone (`null`) and bytes that are
+ * not valid UTF-8 are failures, so corrupt records never decode as mangled text.
+ *
+ * @example
+ * import { stringCodec } from 'pubscribe';
+ *
+ * stringCodec.decode(stringCodec.encode('héllo')); // E.right('héllo')
+ * stringCodec.decode(null); // E.left({ codec: 'string', issues: ['value is null (a tombstone?)'] })
+ *
+ * @since 0.1.0
+ * @category codecs
+ */
+export const stringCodec: Codec<string> = {
+  name,
+  encode: (value) => Buffer.from(value, 'utf8'),
+  decode: (bytes) =>
+    pipe(
+      requireBytes(name, bytes),
+      E.chain((buffer) =>
+        pipe(
+          decodeUtf8(buffer),
+          E.mapLeft((issue) => decodeFailure(name, [issue])),
+        ),
+      ),
+    ),
+};

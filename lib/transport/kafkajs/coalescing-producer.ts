@@ -1,0 +1,123 @@
+import type { Message, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
+import type { OutgoingRecord, ProducedRecord } from '../records';
+import { toProduceError } from './kafkajs-errors';
+
+interface Pending {
+  readonly record: OutgoingRecord;
+  readonly resolve: (produced: ProducedRecord) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+function toMessage(record: OutgoingRecord): Message {
+  return {
+    key: record.key ?? null,
+    value: record.value,
+    headers: record.headers,
+    ...(record.partition === undefined ? {} : { partition: record.partition }),
+  };
+}
+
+function groupByTopic(batch: readonly Pending[]): TopicMessages[] {
+  const byTopic = new Map<string, Message[]>();
+  for (const { record } of batch) {
+    const messages = byTopic.get(record.topic) ?? [];
+    messages.push(toMessage(record));
+    byTopic.set(record.topic, messages);
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
+/**
+ * kafkajs has no linger: every `send` is its own produce request. This producer sends the first
+ * record at once and, while sends are in flight, gathers what arrives meanwhile into one
+ * `sendBatch`, so a burst of requests costs a few produce requests, not one each, and a lone
+ * request pays no added latency. At most `maxInFlight` batches are outstanding.
+ *
+ * @internal
+ */
+export class CoalescingProducer {
+  private queue: Pending[] = [];
+  private inFlight = 0;
+  private flushScheduled = false;
+  private connecting: Promise<void> | undefined;
+
+  constructor(
+    private readonly producer: Producer,
+    private readonly maxInFlight = 4,
+  ) {}
+
+  /** Queues records for the next batch; resolves per record once acknowledged. */
+  produce(records: readonly OutgoingRecord[]): Promise<ProducedRecord[]> {
+    const results = records.map(
+      (record) =>
+        new Promise<ProducedRecord>((resolve, reject) => {
+          this.queue.push({ record, resolve, reject });
+        }),
+    );
+    this.scheduleFlush();
+    return Promise.all(results);
+  }
+
+  /** Connects once, on first use. */
+  private connect(): Promise<void> {
+    this.connecting ??= this.producer.connect().catch((error: unknown) => {
+      this.connecting = undefined;
+      throw error;
+    });
+    return this.connecting;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // Records produced in the same tick go out together.
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    while (this.queue.length > 0 && this.inFlight < this.maxInFlight) {
+      const batch = this.queue;
+      this.queue = [];
+      this.inFlight += 1;
+      void this.send(batch).finally(() => {
+        this.inFlight -= 1;
+        if (this.queue.length > 0) this.flush();
+      });
+    }
+  }
+
+  private async send(batch: readonly Pending[]): Promise<void> {
+    try {
+      await this.connect();
+      const metadata = await this.producer.sendBatch({ topicMessages: groupByTopic(batch) });
+      for (const pending of batch) pending.resolve(placed(pending.record, metadata));
+    } catch (error) {
+      for (const pending of batch) pending.reject(toProduceError(error, pending.record.topic));
+    }
+  }
+
+  /** Disconnects after the batches in flight settle. */
+  async disconnect(): Promise<void> {
+    if (this.connecting) {
+      await this.connecting.catch(() => undefined);
+      await this.producer.disconnect();
+      this.connecting = undefined;
+    }
+  }
+}
+
+function placed(record: OutgoingRecord, metadata: readonly RecordMetadata[]): ProducedRecord {
+  const candidates = metadata.filter((entry) => entry.topicName === record.topic);
+  const entry =
+    record.partition === undefined
+      ? candidates.length === 1
+        ? candidates[0]
+        : undefined
+      : candidates.find((candidate) => candidate.partition === record.partition);
+  return entry
+    ? { topic: record.topic, partition: entry.partition, offset: entry.baseOffset }
+    : { topic: record.topic, partition: record.partition };
+}

@@ -1,0 +1,55 @@
+import { ConnectionError, ProduceError, PubScribeError, isPubScribeError } from '../../errors';
+
+interface KafkaJSErrorShape {
+  readonly name?: string;
+  readonly type?: string;
+  readonly retriable?: boolean;
+  readonly message?: string;
+}
+
+const shapeOf = (error: unknown): KafkaJSErrorShape =>
+  typeof error === 'object' && error !== null ? (error as KafkaJSErrorShape) : {};
+
+function causeChain(error: unknown): KafkaJSErrorShape[] {
+  const chain: KafkaJSErrorShape[] = [];
+  let current: unknown = error;
+  while (current && chain.length < 8) {
+    chain.push(shapeOf(current));
+    const next = shapeOf(current) as { cause?: unknown; originalError?: unknown };
+    current = next.originalError ?? next.cause;
+  }
+  return chain;
+}
+
+/** Why a kafkajs failure happened, read from its error name and protocol error type. */
+export function connectionReason(error: unknown): 'authentication' | 'authorization' | 'network' {
+  for (const link of causeChain(error)) {
+    if (link.name === 'KafkaJSSASLAuthenticationError' || link.type === 'SASL_AUTHENTICATION_FAILED') {
+      return 'authentication';
+    }
+    if (link.type?.endsWith('_AUTHORIZATION_FAILED')) return 'authorization';
+  }
+  return 'network';
+}
+
+/**
+ * A kafkajs failure of a consumer or admin call as a `ConnectionError`. The message names the
+ * reason and the topic, never the client's credentials.
+ *
+ * @internal
+ */
+export function toConnectionError(error: unknown, context: { topic?: string; what: string }): PubScribeError {
+  if (isPubScribeError(error)) return error;
+  const reason = connectionReason(error);
+  const retriable = reason === 'network' && shapeOf(error).retriable !== false;
+  return new ConnectionError({ reason, retriable, topic: context.topic, what: context.what, cause: error });
+}
+
+/** @internal */
+export function toProduceError(error: unknown, topic: string | undefined): PubScribeError {
+  if (isPubScribeError(error)) return error;
+  const reason = connectionReason(error);
+  if (reason !== 'network')
+    return new ConnectionError({ reason, retriable: false, topic, what: 'produce', cause: error });
+  return new ProduceError({ topic, retriable: shapeOf(error).retriable !== false, cause: error });
+}

@@ -1,0 +1,79 @@
+import { Kafka, KafkaConfig, logLevel, ProducerConfig } from 'kafkajs';
+import { Observable } from 'rxjs';
+import { ClosedError } from '../../errors';
+import type { OutgoingRecord, ProducedRecord } from '../records';
+import type { ConsumerSubscription, Transport, TransportEvent } from '../transport';
+import { CoalescingProducer } from './coalescing-producer';
+import { pinnedConsumer } from './pinned-consumer';
+
+/**
+ * Options of {@link kafkajsTransport}.
+ *
+ * @since 0.1.0
+ * @category transport
+ */
+export interface KafkajsTransportOptions {
+  /** A kafkajs client you configured (SASL, SSL, logging), or the config to create one. */
+  readonly kafka: Kafka | KafkaConfig;
+  /** Producer settings. Default: acks from all in-sync replicas, no auto topic creation. */
+  readonly producer?: ProducerConfig;
+  /** Produce batches outstanding at once. Default 4. */
+  readonly maxInFlightBatches?: number;
+}
+
+/**
+ * The kafkajs implementation of the {@link Transport} port. Nothing connects until the first
+ * produce or consumer subscription; `close()` stops what is still running.
+ *
+ * @example
+ * import { kafkajsTransport } from 'pubscribe';
+ *
+ * const transport = kafkajsTransport({ kafka: { clientId: 'graphql-1', brokers: ['127.0.0.1:9092'] } });
+ * // ... use it with consume(), pubScribe() or a requester, then:
+ * await transport.close();
+ *
+ * @param options the kafkajs client (or its config) and producer settings
+ * @returns a transport that owns one producer and any number of ready-aware consumers
+ * @since 0.1.0
+ * @category transport
+ */
+export function kafkajsTransport(options: KafkajsTransportOptions): Transport {
+  const kafka =
+    options.kafka instanceof Kafka ? options.kafka : new Kafka({ logLevel: logLevel.WARN, ...options.kafka });
+  const producer = new CoalescingProducer(
+    kafka.producer({ allowAutoTopicCreation: false, ...options.producer }),
+    options.maxInFlightBatches,
+  );
+  const teardowns = new Set<Promise<void>>();
+  const live = new Set<() => void>();
+  let closed = false;
+
+  return {
+    produce(records: readonly OutgoingRecord[]): Promise<readonly ProducedRecord[]> {
+      if (closed) return Promise.reject(new ClosedError({ what: 'transport', topic: records[0]?.topic }));
+      return producer.produce(records);
+    },
+    consume(subscription: ConsumerSubscription): Observable<TransportEvent> {
+      const consumer = pinnedConsumer(kafka, subscription, teardowns);
+      return new Observable<TransportEvent>((subscriber) => {
+        if (closed) {
+          subscriber.error(new ClosedError({ what: 'transport', topic: subscription.topics[0] }));
+          return;
+        }
+        const stop = () => subscriber.error(new ClosedError({ what: 'transport', topic: subscription.topics[0] }));
+        live.add(stop);
+        const inner = consumer.subscribe(subscriber);
+        return () => {
+          live.delete(stop);
+          inner.unsubscribe();
+        };
+      });
+    },
+    async close(): Promise<void> {
+      closed = true;
+      for (const stop of [...live]) stop();
+      await Promise.all([...teardowns]);
+      await producer.disconnect();
+    },
+  };
+}

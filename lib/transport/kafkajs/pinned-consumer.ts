@@ -1,0 +1,250 @@
+import type { Admin, Consumer, ConsumerCrashEvent, ConsumerGroupJoinEvent, EachBatchPayload, Kafka } from 'kafkajs';
+import { Observable, Subscriber } from 'rxjs';
+import type { ConsumedRecord, PartitionPosition, TopicPartition } from '../records';
+import type { ConsumerSubscription, TransportEvent } from '../transport';
+import { toConnectionError } from './kafkajs-errors';
+import { PositionTracker } from './position-tracker';
+import { toConsumedRecord } from './to-consumed-record';
+
+const partitionKey = (tp: TopicPartition) => `${tp.partition}:${tp.topic}`;
+
+function assignmentOf(event: ConsumerGroupJoinEvent): TopicPartition[] {
+  return Object.entries(event.payload.memberAssignment).flatMap(([topic, partitions]) =>
+    partitions.map((partition) => ({ topic, partition })),
+  );
+}
+
+function groupByTopic(partitions: readonly TopicPartition[]): { topic: string; partitions: number[] }[] {
+  const byTopic = new Map<string, number[]>();
+  for (const { topic, partition } of partitions) byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition]);
+  return [...byTopic].map(([topic, numbers]) => ({ topic, partitions: numbers }));
+}
+
+/** Everything one subscription holds, so teardown can undo it. */
+interface ConsumerRun {
+  readonly consumer: Consumer;
+  readonly admin: Admin;
+  readonly tracker: PositionTracker;
+  owned: Set<string>;
+  generation: number;
+  closed: boolean;
+  readonly pendingAcks: Set<() => void>;
+}
+
+/**
+ * Seeds the tracker with each topic's log ends (or starts) before the consumer joins: this is the
+ * moment the ready guarantee is measured from.
+ */
+async function seedPositions(run: ConsumerRun, subscription: ConsumerSubscription): Promise<void> {
+  for (const topic of subscription.topics) {
+    const offsets = await run.admin.fetchTopicOffsets(topic);
+    for (const entry of offsets) {
+      run.tracker.seed(topic, entry.partition, subscription.startAt === 'earliest' ? entry.low : entry.high);
+    }
+  }
+}
+
+/** Shared groups: the group's committed offsets for `partitions` (undefined where none). */
+async function committedOffsets(
+  run: ConsumerRun,
+  subscription: ConsumerSubscription,
+  partitions: readonly TopicPartition[],
+): Promise<Map<string, string>> {
+  const committed = new Map<string, string>();
+  const topics = [...new Set(partitions.map((tp) => tp.topic))];
+  const answer = await run.admin.fetchOffsets({ groupId: subscription.groupId, topics });
+  for (const { topic, partitions: entries } of answer) {
+    for (const { partition, offset } of entries) {
+      if (BigInt(offset) >= 0n) committed.set(partitionKey({ topic, partition }), offset);
+    }
+  }
+  return committed;
+}
+
+function emitPositioned(
+  run: ConsumerRun,
+  subscriber: Subscriber<TransportEvent>,
+  positions: readonly PartitionPosition[],
+  revoked: readonly TopicPartition[],
+): void {
+  if (run.generation === 1) subscriber.next({ type: 'ready', positions });
+  else subscriber.next({ type: 'repinned', generation: run.generation, positions, revoked });
+}
+
+/**
+ * Runs inside kafkajs's GROUP_JOIN listener, which kafkajs calls synchronously after the group
+ * sync and before the first fetch of the new generation. A `seek` made here is applied by that
+ * fetch, before kafkajs would resolve "latest" (or a stale committed offset) on its own.
+ */
+function onJoin(
+  run: ConsumerRun,
+  subscription: ConsumerSubscription,
+  subscriber: Subscriber<TransportEvent>,
+  event: ConsumerGroupJoinEvent,
+): void {
+  const assigned = assignmentOf(event);
+  const previous = run.owned;
+  run.owned = new Set(assigned.map(partitionKey));
+  run.generation += 1;
+  const revoked = [...previous]
+    .filter((key) => !run.owned.has(key))
+    .map((key) => {
+      const separator = key.indexOf(':');
+      return { topic: key.slice(separator + 1), partition: Number(key.slice(0, separator)) };
+    });
+
+  const kept =
+    subscription.membership === 'private' ? assigned : assigned.filter((tp) => previous.has(partitionKey(tp)));
+  const moved = subscription.membership === 'private' ? [] : assigned.filter((tp) => !previous.has(partitionKey(tp)));
+  const pinned = kept.map((tp) => run.tracker.pin(tp));
+  for (const position of pinned) run.consumer.seek(position);
+  if (moved.length === 0) {
+    emitPositioned(run, subscriber, pinned, revoked);
+    return;
+  }
+  // A partition new to this member of a shared group continues where the group committed. That
+  // answer needs a round trip, so hold the partitions until they are positioned.
+  run.consumer.pause(groupByTopic(moved));
+  const generation = run.generation;
+  committedOffsets(run, subscription, moved).then(
+    (committed) => {
+      if (run.closed || generation !== run.generation) return;
+      const positions = moved.map((tp) => {
+        const offset = committed.get(partitionKey(tp));
+        if (offset !== undefined) run.tracker.set(tp.topic, tp.partition, offset);
+        return run.tracker.pin(tp);
+      });
+      for (const position of positions) run.consumer.seek(position);
+      run.consumer.resume(groupByTopic(moved));
+      emitPositioned(run, subscriber, [...pinned, ...positions], revoked);
+    },
+    (error: unknown) =>
+      subscriber.error(toConnectionError(error, { topic: moved[0]?.topic, what: 'fetch committed offsets' })),
+  );
+}
+
+async function onBatch(
+  run: ConsumerRun,
+  subscription: ConsumerSubscription,
+  subscriber: Subscriber<TransportEvent>,
+  payload: EachBatchPayload,
+): Promise<void> {
+  const { batch } = payload;
+  const records: ConsumedRecord[] = [];
+  for (const message of batch.messages) {
+    if (run.closed || !payload.isRunning() || payload.isStale()) break;
+    // After a re-pin kafkajs may hand back records this member already delivered.
+    if (run.tracker.isBehind(batch.topic, batch.partition, message.offset)) continue;
+    records.push(toConsumedRecord(batch.topic, batch.partition, message));
+  }
+  const last = records[records.length - 1];
+  if (!last || run.closed) return;
+  if (!subscription.acknowledge) {
+    run.tracker.advancePast(batch.topic, batch.partition, last.offset);
+    subscriber.next({ type: 'batch', topic: batch.topic, partition: batch.partition, records, ack: () => undefined });
+    payload.resolveOffset(last.offset);
+    return;
+  }
+  const acknowledged = await new Promise<boolean>((resolve) => {
+    const abandon = () => resolve(false);
+    run.pendingAcks.add(abandon);
+    subscriber.next({
+      type: 'batch',
+      topic: batch.topic,
+      partition: batch.partition,
+      records,
+      ack: () => {
+        run.pendingAcks.delete(abandon);
+        resolve(true);
+      },
+    });
+  });
+  if (!acknowledged || run.closed) return;
+  run.tracker.advancePast(batch.topic, batch.partition, last.offset);
+  payload.resolveOffset(last.offset);
+  await payload.commitOffsetsIfNecessary();
+}
+
+/**
+ * A cold Observable over one kafkajs consumer that is *ready*, not merely started: see
+ * {@link ReadyEvent}. Each subscription has its own consumer; teardown stops it and leaves the
+ * group, and `teardowns` receives the promise of that so a transport can await it on close.
+ *
+ * @internal
+ */
+export function pinnedConsumer(
+  kafka: Kafka,
+  subscription: ConsumerSubscription,
+  teardowns: Set<Promise<void>>,
+): Observable<TransportEvent> {
+  return new Observable<TransportEvent>((subscriber) => {
+    const run: ConsumerRun = {
+      consumer: kafka.consumer({
+        groupId: subscription.groupId,
+        sessionTimeout: subscription.sessionTimeoutMs ?? 30_000,
+        heartbeatInterval: subscription.heartbeatIntervalMs ?? 3_000,
+        maxWaitTimeInMs: subscription.maxWaitTimeMs ?? 100,
+        allowAutoTopicCreation: false,
+        ...(subscription.metadataMaxAgeMs === undefined ? {} : { metadataMaxAge: subscription.metadataMaxAgeMs }),
+      }),
+      admin: kafka.admin(),
+      tracker: new PositionTracker(),
+      owned: new Set(),
+      generation: 0,
+      closed: false,
+      pendingAcks: new Set(),
+    };
+    const topic = subscription.topics[0];
+    const removeJoin = run.consumer.on(run.consumer.events.GROUP_JOIN, (event) => {
+      if (run.closed) return;
+      try {
+        onJoin(run, subscription, subscriber, event);
+      } catch (error) {
+        subscriber.error(toConnectionError(error, { topic, what: 'position the consumer' }));
+      }
+    });
+    const removeCrash = run.consumer.on(run.consumer.events.CRASH, (event: ConsumerCrashEvent) => {
+      // kafkajs restarts after retriable crashes and the next GROUP_JOIN re-pins; only a final
+      // crash ends the stream.
+      if (!run.closed && !event.payload.restart) {
+        subscriber.error(toConnectionError(event.payload.error, { topic, what: 'consume' }));
+      }
+    });
+
+    const started = (async () => {
+      await run.admin.connect();
+      await seedPositions(run, subscription);
+      if (run.closed) return;
+      await run.consumer.connect();
+      await run.consumer.subscribe({
+        topics: [...subscription.topics],
+        fromBeginning: subscription.startAt === 'earliest',
+      });
+      if (run.closed) return;
+      await run.consumer.run({
+        autoCommit: subscription.membership === 'shared',
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: subscription.partitionsConsumedConcurrently ?? 1,
+        eachBatch: (payload) => onBatch(run, subscription, subscriber, payload),
+      });
+    })();
+    started.catch((error: unknown) => {
+      if (!run.closed) subscriber.error(toConnectionError(error, { topic, what: 'start the consumer' }));
+    });
+
+    return () => {
+      run.closed = true;
+      removeJoin();
+      removeCrash();
+      for (const abandon of run.pendingAcks) abandon();
+      const teardown = started
+        .catch(() => undefined)
+        .then(() => run.consumer.disconnect())
+        .catch(() => undefined)
+        .then(() => run.admin.disconnect())
+        .catch(() => undefined);
+      teardowns.add(teardown);
+      void teardown.then(() => teardowns.delete(teardown));
+    };
+  });
+}

@@ -1,0 +1,115 @@
+import type { Observable } from 'rxjs';
+import type { ConsumedRecord, OutgoingRecord, PartitionPosition, ProducedRecord, TopicPartition } from './records';
+
+/**
+ * How a consumer takes part in its group.
+ * - `private`: a group of one, such as an instance's reply listener. Every partition starts at the
+ *   log end seen at subscribe time (or the beginning, with `startAt: 'earliest'`), and after every
+ *   rebalance it continues from the positions this member tracked itself. Nothing is committed.
+ * - `shared`: a group of several members, such as a scaled-out responder. Committed offsets come
+ *   first, so a partition that moves to another member continues where the group left off; a
+ *   partition the group never committed starts where `private` would. Offsets are committed after
+ *   processing.
+ *
+ * @since 0.1.0
+ * @category transport
+ */
+export type GroupMembership = 'private' | 'shared';
+
+/**
+ * What a transport consumer subscribes to and how.
+ *
+ * @since 0.1.0
+ * @category transport
+ */
+export interface ConsumerSubscription {
+  readonly topics: readonly string[];
+  readonly groupId: string;
+  readonly membership: GroupMembership;
+  /** Where partitions without a committed offset start. Default `'latest'`: the log end at subscribe. */
+  readonly startAt?: 'latest' | 'earliest';
+  /**
+   * Shared groups: hold each batch until its `ack()` is called, then commit it and fetch more, so
+   * a member that dies mid-batch leaves the batch to the next owner (at-least-once). Default false.
+   */
+  readonly acknowledge?: boolean;
+  /** How many partitions are processed at once. Default 1. */
+  readonly partitionsConsumedConcurrently?: number;
+  readonly sessionTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  /** Longest a fetch waits for data; bounds how long an unsubscribe takes. Default 100 ms. */
+  readonly maxWaitTimeMs?: number;
+  /** How often topic metadata is refreshed, so added partitions are noticed. Default 300 000 ms. */
+  readonly metadataMaxAgeMs?: number;
+}
+
+/**
+ * The consumer is positioned: every assigned partition has a fixed numeric start position at or
+ * below its log end at this moment. A record appended from now on will be delivered.
+ *
+ * @since 0.1.0
+ * @category transport
+ */
+export interface ReadyEvent {
+  readonly type: 'ready';
+  readonly positions: readonly PartitionPosition[];
+}
+
+/**
+ * After a rebalance the consumer was positioned again from tracked (or committed) positions; it
+ * never jumped to the log end.
+ *
+ * @since 0.1.0
+ * @category transport
+ */
+export interface RepinnedEvent {
+  readonly type: 'repinned';
+  /** How many times this consumer has joined its group (1 is the first join that made it ready). */
+  readonly generation: number;
+  readonly positions: readonly PartitionPosition[];
+  /** Partitions this member owned before the rebalance and no longer owns. */
+  readonly revoked: readonly TopicPartition[];
+}
+
+/**
+ * Records of one partition, in offset order. With `acknowledge`, call `ack()` once every record
+ * is processed; until then the partition fetches nothing more and commits nothing.
+ *
+ * @since 0.1.0
+ * @category transport
+ */
+export interface BatchEvent {
+  readonly type: 'batch';
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: readonly ConsumedRecord[];
+  readonly ack: () => void;
+}
+
+/**
+ * What a transport consumer emits.
+ *
+ * @since 0.1.0
+ * @category transport
+ */
+export type TransportEvent = ReadyEvent | RepinnedEvent | BatchEvent;
+
+/**
+ * The Kafka edge, kept small so kafkajs stays replaceable: produce records, and consume with a
+ * readiness signal. pubscribe ships a kafkajs implementation (`kafkajsTransport`) and, for tests,
+ * an in-memory one.
+ *
+ * @since 0.1.0
+ * @category transport
+ */
+export interface Transport {
+  /** Appends records; resolves once the broker acknowledged them. Rejects with a `ProduceError`. */
+  produce(records: readonly OutgoingRecord[]): Promise<readonly ProducedRecord[]>;
+  /**
+   * A cold Observable: each subscription starts its own consumer, emits `ready` once positioned,
+   * then batches; unsubscribing stops the consumer and leaves the group. Errors are PubScribeErrors.
+   */
+  consume(subscription: ConsumerSubscription): Observable<TransportEvent>;
+  /** Stops consumers still running, waits for their teardown and disconnects the producer. */
+  close(): Promise<void>;
+}
