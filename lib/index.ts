@@ -3,8 +3,8 @@
  *
  * This module only re-exports the public API.
  */
-export * from './errors';
-export * from './codecs';
-export * from './headers';
-export * from './transport';
-export * from './consume';
+export * from './errors/index.js';
+export * from './codecs/index.js';
+export * from './headers/index.js';
+export * from './transport/index.js';
+export * from './consume/index.js';

@@ -1,5 +1,5 @@
-import { Codec } from './codec';
-import { requireBytes } from './require-bytes';
+import { Codec } from './codec.js';
+import { requireBytes } from './require-bytes.js';
 
 /**
  * A codec that passes bytes through unchanged, for payloads pubscribe should not interpret.

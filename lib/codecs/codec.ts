@@ -1,5 +1,5 @@
-import { Either } from 'fp-ts/Either';
-import { DecodeFailure } from './decode-failure';
+import { Either } from 'fp-ts/lib/Either.js';
+import { DecodeFailure } from './decode-failure.js';
 
 /**
  * Turns values into Kafka record bytes and back. `decode` is total: whatever arrives off the wire

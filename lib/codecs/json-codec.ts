@@ -1,11 +1,11 @@
-import * as E from 'fp-ts/Either';
-import { pipe } from 'fp-ts/function';
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
-import { Codec } from './codec';
-import { DecodeFailure, decodeFailure } from './decode-failure';
-import { reportErrors } from './report-errors';
-import { requireBytes } from './require-bytes';
-import { decodeUtf8 } from './utf8';
+import { Codec } from './codec.js';
+import { DecodeFailure, decodeFailure } from './decode-failure.js';
+import { reportErrors } from './report-errors.js';
+import { requireBytes } from './require-bytes.js';
+import { decodeUtf8 } from './utf8.js';
 
 /** JSON.parse messages can quote the input; keep them short enough for one log line. */
 const maxParseMessageLength = 120;

@@ -1,6 +1,6 @@
-import * as E from 'fp-ts/Either';
-import { pipe } from 'fp-ts/function';
-import { Codec } from './codec';
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import { Codec } from './codec.js';
 
 /**
  * Extends a codec so that a tombstone (`null` bytes) decodes to `null` and encoding `null` produces

@@ -1,5 +1,5 @@
-import * as E from 'fp-ts/Either';
-import { DecodeFailure, decodeFailure } from './decode-failure';
+import * as E from 'fp-ts/lib/Either.js';
+import { DecodeFailure, decodeFailure } from './decode-failure.js';
 
 /**
  * The first check of every codec: the input really is bytes. Typed `unknown` because JavaScript

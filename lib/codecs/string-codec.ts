@@ -1,9 +1,9 @@
-import * as E from 'fp-ts/Either';
-import { pipe } from 'fp-ts/function';
-import { Codec } from './codec';
-import { decodeFailure } from './decode-failure';
-import { requireBytes } from './require-bytes';
-import { decodeUtf8 } from './utf8';
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import { Codec } from './codec.js';
+import { decodeFailure } from './decode-failure.js';
+import { requireBytes } from './require-bytes.js';
+import { decodeUtf8 } from './utf8.js';
 
 const name = 'string';
 

@@ -1,4 +1,4 @@
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import { TextDecoder } from 'node:util';
 
 // `fatal` because Buffer#toString silently turns bad bytes into U+FFFD, which would let corrupt

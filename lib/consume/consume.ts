@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Observable } from 'rxjs';
-import { mapLeft } from 'fp-ts/Either';
-import type { Codec, DecodeFailure } from '../codecs';
-import { DecodeError } from '../errors';
-import type { ConsumedRecord } from '../transport/records';
-import type { ConsumerSubscription, GroupMembership, Transport } from '../transport/transport';
-import type { ConsumerEvent, MessageEvent } from './consumer-events';
+import { mapLeft } from 'fp-ts/lib/Either.js';
+import type { Codec, DecodeFailure } from '../codecs/index.js';
+import { DecodeError } from '../errors/index.js';
+import type { ConsumedRecord } from '../transport/records.js';
+import type { ConsumerSubscription, GroupMembership, Transport } from '../transport/transport.js';
+import type { ConsumerEvent, MessageEvent } from './consumer-events.js';
 
 /**
  * Options of {@link consume}.

@@ -1,5 +1,5 @@
-import type { ReadyEvent, RepinnedEvent } from '../transport/transport';
-import type { ConsumerEvent, MessageEvent } from './consumer-events';
+import type { ReadyEvent, RepinnedEvent } from '../transport/transport.js';
+import type { ConsumerEvent, MessageEvent } from './consumer-events.js';
 
 /**
  * True for the `ready` event.

@@ -1,7 +1,7 @@
-import type { Either } from 'fp-ts/Either';
-import type { DecodeError } from '../errors';
-import type { ConsumedRecord } from '../transport/records';
-import type { ReadyEvent, RepinnedEvent } from '../transport/transport';
+import type { Either } from 'fp-ts/lib/Either.js';
+import type { DecodeError } from '../errors/index.js';
+import type { ConsumedRecord } from '../transport/records.js';
+import type { ReadyEvent, RepinnedEvent } from '../transport/transport.js';
 
 /**
  * One record, decoded. A value that fails to decode is a `left` carrying a `DecodeError`; the

@@ -1,5 +1,5 @@
 import { Observable, OperatorFunction } from 'rxjs';
-import type { ConsumerEvent } from './consumer-events';
+import type { ConsumerEvent } from './consumer-events.js';
 
 /**
  * Keeps the values that decoded, dropping lifecycle events and decode failures. Use it where a

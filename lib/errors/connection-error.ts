@@ -1,5 +1,5 @@
-import { describeContext, describeElapsed } from './describe-context';
-import { ErrorContext, PubScribeError } from './pubscribe-error';
+import { describeContext, describeElapsed } from './describe-context.js';
+import { ErrorContext, PubScribeError } from './pubscribe-error.js';
 
 /**
  * Why a connection failed, when known.

@@ -1,6 +1,6 @@
-import { DecodeFailure } from '../codecs/decode-failure';
-import { describeContext, quote } from './describe-context';
-import { ErrorContext, PubScribeError } from './pubscribe-error';
+import { DecodeFailure } from '../codecs/decode-failure.js';
+import { describeContext, quote } from './describe-context.js';
+import { ErrorContext, PubScribeError } from './pubscribe-error.js';
 
 /**
  * What a {@link DecodeError} knows about the value it could not decode.
@@ -78,7 +78,7 @@ export class DecodeError extends PubScribeError {
    *
    * @example
    * import { DecodeError, jsonCodec } from 'pubscribe';
-   * import * as E from 'fp-ts/Either';
+   * import * as E from 'fp-ts/lib/Either.js';
    * import * as t from 'io-ts';
    *
    * const result = jsonCodec(t.type({ email: t.string }), 'User').decode(Buffer.from('{"email":42}'));

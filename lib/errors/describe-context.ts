@@ -1,4 +1,4 @@
-import { ErrorContext } from './pubscribe-error';
+import { ErrorContext } from './pubscribe-error.js';
 
 /**
  * Quotes a value for an error message. Correlation ids and remote messages come from other

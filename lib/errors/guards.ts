@@ -1,12 +1,12 @@
-import { ClosedError } from './closed-error';
-import { ConnectionError } from './connection-error';
-import { DecodeError } from './decode-error';
-import { NotReadyError } from './not-ready-error';
-import { OverloadedError } from './overloaded-error';
-import { ProduceError } from './produce-error';
-import { errorBrand, PubScribeError, PubScribeErrorKind } from './pubscribe-error';
-import { RemoteError } from './remote-error';
-import { RequestTimeoutError } from './request-timeout-error';
+import { ClosedError } from './closed-error.js';
+import { ConnectionError } from './connection-error.js';
+import { DecodeError } from './decode-error.js';
+import { NotReadyError } from './not-ready-error.js';
+import { OverloadedError } from './overloaded-error.js';
+import { ProduceError } from './produce-error.js';
+import { errorBrand, PubScribeError, PubScribeErrorKind } from './pubscribe-error.js';
+import { RemoteError } from './remote-error.js';
+import { RequestTimeoutError } from './request-timeout-error.js';
 
 // `instanceof` fails when an application ends up with two copies of pubscribe (two versions in
 // node_modules), so each guard also accepts anything carrying the shared brand and the right kind.

@@ -1,23 +1,23 @@
 /**
  * The pubscribe error family: one base class, one class per failure, and a guard for each.
  */
-export type { ErrorContext, PubScribeErrorKind } from './pubscribe-error';
-export type { RequestTimeoutErrorOptions } from './request-timeout-error';
-export type { DecodeErrorOptions } from './decode-error';
-export type { ProduceErrorOptions } from './produce-error';
-export type { RemoteErrorOptions } from './remote-error';
-export type { OverloadedErrorOptions } from './overloaded-error';
-export type { ClosedErrorOptions } from './closed-error';
-export type { ConnectionErrorOptions, ConnectionFailureReason } from './connection-error';
-export { PubScribeError } from './pubscribe-error';
-export { RequestTimeoutError } from './request-timeout-error';
-export { DecodeError } from './decode-error';
-export { ProduceError } from './produce-error';
-export { RemoteError } from './remote-error';
-export { NotReadyError } from './not-ready-error';
-export { OverloadedError } from './overloaded-error';
-export { ClosedError } from './closed-error';
-export { ConnectionError } from './connection-error';
+export type { ErrorContext, PubScribeErrorKind } from './pubscribe-error.js';
+export type { RequestTimeoutErrorOptions } from './request-timeout-error.js';
+export type { DecodeErrorOptions } from './decode-error.js';
+export type { ProduceErrorOptions } from './produce-error.js';
+export type { RemoteErrorOptions } from './remote-error.js';
+export type { OverloadedErrorOptions } from './overloaded-error.js';
+export type { ClosedErrorOptions } from './closed-error.js';
+export type { ConnectionErrorOptions, ConnectionFailureReason } from './connection-error.js';
+export { PubScribeError } from './pubscribe-error.js';
+export { RequestTimeoutError } from './request-timeout-error.js';
+export { DecodeError } from './decode-error.js';
+export { ProduceError } from './produce-error.js';
+export { RemoteError } from './remote-error.js';
+export { NotReadyError } from './not-ready-error.js';
+export { OverloadedError } from './overloaded-error.js';
+export { ClosedError } from './closed-error.js';
+export { ConnectionError } from './connection-error.js';
 export {
   isClosedError,
   isConnectionError,
@@ -28,4 +28,4 @@ export {
   isPubScribeError,
   isRemoteError,
   isRequestTimeoutError,
-} from './guards';
+} from './guards.js';

@@ -1,5 +1,5 @@
-import { describeContext, describeElapsed } from './describe-context';
-import { ErrorContext, PubScribeError } from './pubscribe-error';
+import { describeContext, describeElapsed } from './describe-context.js';
+import { ErrorContext, PubScribeError } from './pubscribe-error.js';
 
 /**
  * A request was attempted before the reply consumer was assigned its partitions. Sending then could

@@ -1,5 +1,5 @@
-import { describeContext } from './describe-context';
-import { ErrorContext, PubScribeError } from './pubscribe-error';
+import { describeContext } from './describe-context.js';
+import { ErrorContext, PubScribeError } from './pubscribe-error.js';
 
 /**
  * What an {@link OverloadedError} knows about the limit that was hit.

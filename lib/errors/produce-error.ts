@@ -1,5 +1,5 @@
-import { describeContext, describeElapsed } from './describe-context';
-import { ErrorContext, PubScribeError } from './pubscribe-error';
+import { describeContext, describeElapsed } from './describe-context.js';
+import { ErrorContext, PubScribeError } from './pubscribe-error.js';
 
 /**
  * What a {@link ProduceError} knows about the failed send.

@@ -1,5 +1,5 @@
-import { describeContext, quote } from './describe-context';
-import { ErrorContext, PubScribeError } from './pubscribe-error';
+import { describeContext, quote } from './describe-context.js';
+import { ErrorContext, PubScribeError } from './pubscribe-error.js';
 
 /**
  * What a {@link RemoteError} knows about the responder's failure.

@@ -1,5 +1,5 @@
-import { describeContext, quote } from './describe-context';
-import { ErrorContext, PubScribeError } from './pubscribe-error';
+import { describeContext, quote } from './describe-context.js';
+import { ErrorContext, PubScribeError } from './pubscribe-error.js';
 
 /**
  * What a {@link RequestTimeoutError} knows about the wait that ran out.

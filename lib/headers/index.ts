@@ -9,8 +9,8 @@ export {
   REPLY_PARTITION_HEADER,
   REPLY_TOPIC_HEADER,
   TRACEPARENT_HEADER,
-} from './header-names';
-export type { RawHeaders, RecordHeaders } from './record-headers';
-export { headerBytes, headerInt32, headerString, normaliseHeaders } from './record-headers';
-export type { OutgoingHeaders } from './outgoing-headers';
-export { int32Header } from './outgoing-headers';
+} from './header-names.js';
+export type { RawHeaders, RecordHeaders } from './record-headers.js';
+export { headerBytes, headerInt32, headerString, normaliseHeaders } from './record-headers.js';
+export type { OutgoingHeaders } from './outgoing-headers.js';
+export { int32Header } from './outgoing-headers.js';

@@ -1,4 +1,4 @@
-export * from './records';
-export * from './transport';
-export { kafkajsTransport } from './kafkajs/kafkajs-transport';
-export type { KafkajsTransportOptions } from './kafkajs/kafkajs-transport';
+export * from './records.js';
+export * from './transport.js';
+export { kafkajsTransport } from './kafkajs/kafkajs-transport.js';
+export type { KafkajsTransportOptions } from './kafkajs/kafkajs-transport.js';

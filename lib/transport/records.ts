@@ -1,4 +1,4 @@
-import type { OutgoingHeaders, RecordHeaders } from '../headers';
+import type { OutgoingHeaders, RecordHeaders } from '../headers/index.js';
 
 /**
  * A record as a consumer received it: raw bytes, normalised headers, its position in the log.

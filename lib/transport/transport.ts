@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { ConsumedRecord, OutgoingRecord, PartitionPosition, ProducedRecord, TopicPartition } from './records';
+import type { ConsumedRecord, OutgoingRecord, PartitionPosition, ProducedRecord, TopicPartition } from './records.js';
 
 /**
  * How a consumer takes part in its group.

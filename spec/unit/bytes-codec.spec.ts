@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import { bytesCodec } from '../../lib/codecs/bytes-codec';
 
 describe('bytesCodec', () => {

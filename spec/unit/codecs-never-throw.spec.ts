@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { randomBytes, randomInt } from 'node:crypto';
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { bytesCodec } from '../../lib/codecs/bytes-codec';
 import { Codec } from '../../lib/codecs/codec';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import * as O from 'fp-ts/Option';
+import * as O from 'fp-ts/lib/Option.js';
 import {
   CORRELATION_ID_HEADER,
   DEADLINE_HEADER,

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { reportErrors } from '../../lib/codecs/report-errors';
 

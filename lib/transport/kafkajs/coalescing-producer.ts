@@ -1,6 +1,6 @@
 import type { Message, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
-import type { OutgoingRecord, ProducedRecord } from '../records';
-import { toProduceError } from './kafkajs-errors';
+import type { OutgoingRecord, ProducedRecord } from '../records.js';
+import { toProduceError } from './kafkajs-errors.js';
 
 interface Pending {
   readonly record: OutgoingRecord;

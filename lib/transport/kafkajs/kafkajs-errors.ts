@@ -1,4 +1,4 @@
-import { ConnectionError, ProduceError, PubScribeError, isPubScribeError } from '../../errors';
+import { ConnectionError, ProduceError, PubScribeError, isPubScribeError } from '../../errors/index.js';
 
 interface KafkaJSErrorShape {
   readonly name?: string;

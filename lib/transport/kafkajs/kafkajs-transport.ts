@@ -1,10 +1,10 @@
 import { Kafka, KafkaConfig, logLevel, ProducerConfig } from 'kafkajs';
 import { Observable } from 'rxjs';
-import { ClosedError } from '../../errors';
-import type { OutgoingRecord, ProducedRecord } from '../records';
-import type { ConsumerSubscription, Transport, TransportEvent } from '../transport';
-import { CoalescingProducer } from './coalescing-producer';
-import { pinnedConsumer } from './pinned-consumer';
+import { ClosedError } from '../../errors/index.js';
+import type { OutgoingRecord, ProducedRecord } from '../records.js';
+import type { ConsumerSubscription, Transport, TransportEvent } from '../transport.js';
+import { CoalescingProducer } from './coalescing-producer.js';
+import { pinnedConsumer } from './pinned-consumer.js';
 
 /**
  * Options of {@link kafkajsTransport}.

@@ -1,10 +1,10 @@
 import type { Admin, Consumer, ConsumerCrashEvent, ConsumerGroupJoinEvent, EachBatchPayload, Kafka } from 'kafkajs';
 import { Observable, Subscriber } from 'rxjs';
-import type { ConsumedRecord, PartitionPosition, TopicPartition } from '../records';
-import type { ConsumerSubscription, TransportEvent } from '../transport';
-import { toConnectionError } from './kafkajs-errors';
-import { PositionTracker } from './position-tracker';
-import { toConsumedRecord } from './to-consumed-record';
+import type { ConsumedRecord, PartitionPosition, TopicPartition } from '../records.js';
+import type { ConsumerSubscription, TransportEvent } from '../transport.js';
+import { toConnectionError } from './kafkajs-errors.js';
+import { PositionTracker } from './position-tracker.js';
+import { toConsumedRecord } from './to-consumed-record.js';
 
 const partitionKey = (tp: TopicPartition) => `${tp.partition}:${tp.topic}`;
 

@@ -1,4 +1,4 @@
-import type { PartitionPosition, TopicPartition } from '../records';
+import type { PartitionPosition, TopicPartition } from '../records.js';
 
 const keyOf = (topic: string, partition: number) => `${partition}:${topic}`;
 

@@ -1,6 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
-import { normaliseHeaders } from '../../headers';
-import type { ConsumedRecord } from '../records';
+import { normaliseHeaders } from '../../headers/index.js';
+import type { ConsumedRecord } from '../records.js';
 
 /** A kafkajs message as a transport-neutral record. @internal */
 export function toConsumedRecord(topic: string, partition: number, message: KafkaMessage): ConsumedRecord {
