@@ -29,6 +29,18 @@ export default tseslint.config(
           selector: "CallExpression[callee.name='setTimeout']",
           message: 'Wait through a scheduler (STYLE.md rule 2).',
         },
+        {
+          selector: [
+            'ImportDeclaration[source.value=/^[.]{1,2}[/](?!.*[.]js$)/]',
+            'ExportAllDeclaration[source.value=/^[.]{1,2}[/](?!.*[.]js$)/]',
+            'ExportNamedDeclaration[source.value=/^[.]{1,2}[/](?!.*[.]js$)/]',
+          ].join(', '),
+          message: "Relative imports in lib/ name the file: './x.js' or './x/index.js' (the ESM build needs it).",
+        },
+        {
+          selector: 'ImportDeclaration[source.value=/^fp-ts[/](?!lib[/])/]',
+          message: "Import fp-ts modules as 'fp-ts/lib/Either.js': fp-ts has no exports map for Node's ESM loader.",
+        },
       ],
     },
   },
