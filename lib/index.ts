@@ -8,3 +8,8 @@ export * from './codecs/index.js';
 export * from './headers/index.js';
 export * from './transport/index.js';
 export * from './consume/index.js';
+export * from './requester/index.js';
+export * from './pubscribe/index.js';
+export * from './responder/index.js';
+export * from './fp/index.js';
+export * from './testing/index.js';

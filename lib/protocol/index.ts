@@ -1,0 +1,2 @@
+export * from './end-marker.js';
+export * from './error-reply.js';

@@ -1,0 +1,4 @@
+export * from './correlation-id.js';
+export * from './request-spec.js';
+export * from './requester.js';
+export * from './requester-metrics.js';

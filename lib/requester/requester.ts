@@ -1,0 +1,314 @@
+import { asyncScheduler, mergeMap, Observable, SchedulerLike } from 'rxjs';
+import { DecodeError, ClosedError, OverloadedError, ProduceError, RequestTimeoutError } from '../errors/index.js';
+import {
+  CORRELATION_ID_HEADER,
+  DEADLINE_HEADER,
+  int32Header,
+  OutgoingHeaders,
+  REPLY_PARTITION_HEADER,
+  REPLY_TOPIC_HEADER,
+} from '../headers/index.js';
+import { isEndMarker } from '../protocol/end-marker.js';
+import { remoteErrorOf } from '../protocol/error-reply.js';
+import type { ConsumedRecord, OutgoingRecord } from '../transport/records.js';
+import type { ConsumerSubscription, Transport } from '../transport/transport.js';
+import { newCorrelationId } from './correlation-id.js';
+import { PendingEntry, PendingRequests } from './pending-requests.js';
+import { ReplyListener } from './reply-listener.js';
+import type { RequesterMetrics } from './requester-metrics.js';
+import type { ManyRequestSpec, RequestSpec } from './request-spec.js';
+
+/**
+ * Options of {@link createRequester}.
+ *
+ * @since 0.1.0
+ * @category requester
+ */
+export interface RequesterOptions {
+  readonly transport: Transport;
+  /** The topic replies come back on; named to responders in the `kafka_replyTopic` header. */
+  readonly replyTopic: string;
+  /** The reply consumer's group: one per instance. Default `pubscribe-replies-<random uuid>`. */
+  readonly groupId?: string;
+  /** Ask responders to reply on this partition (`kafka_replyPartition`, as Spring does). */
+  readonly replyPartition?: number;
+  /** Default time a request may take, from subscribe to reply. Default 5000 ms. */
+  readonly timeoutMs?: number;
+  /** Requests pending at once before new ones fail with an OverloadedError. Default 10 000. */
+  readonly maxInFlight?: number;
+  /** How long the reply consumer stays up after the last request ends. Default 30 000 ms. */
+  readonly keepAliveMs?: number;
+  /** Every timer (timeouts, keep-alive, deadlines) runs on it. Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+  /** Settings of the reply consumer. */
+  readonly consumer?: Pick<
+    ConsumerSubscription,
+    'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'maxWaitTimeMs' | 'metadataMaxAgeMs'
+  >;
+}
+
+/**
+ * Sends requests and hands each caller its own reply. See {@link createRequester}.
+ *
+ * @since 0.1.0
+ * @category requester
+ */
+export interface Requester {
+  /** The reply topic this requester listens on. */
+  readonly replyTopic: string;
+  /**
+   * A cold Observable of the one reply to one request: subscribing registers the request, waits
+   * until the reply consumer is ready, produces the request, and emits the reply then completes.
+   * Errors with RequestTimeoutError, RemoteError, DecodeError, OverloadedError, ProduceError,
+   * ConnectionError or ClosedError. Unsubscribing cancels the wait at once.
+   */
+  request<Request, Reply>(spec: RequestSpec<Request, Reply>): Observable<Reply>;
+  /**
+   * Like `request`, for responders that answer with several replies: emits each, and completes
+   * after `count` replies or at the responder's end marker. On timeout the RequestTimeoutError
+   * carries the replies seen so far in `partial`.
+   */
+  requestMany<Request, Reply>(spec: ManyRequestSpec<Request, Reply>): Observable<Reply>;
+  /** Starts the reply consumer ahead of the first request; emits once it is ready. */
+  warmUp(): Observable<void>;
+  metrics(): RequesterMetrics;
+  /** Fails pending requests with a ClosedError and stops the reply consumer. */
+  close(): void;
+}
+
+interface Counters {
+  answered: number;
+  timedOut: number;
+  cancelled: number;
+  overloaded: number;
+  decodeFailures: number;
+  remoteErrors: number;
+}
+
+/** What a pending request does with a reply that is its own. */
+type Outcome = 'pending' | 'answered' | 'failed' | 'timedOut';
+
+function outgoingRecord<Request, Reply>(spec: RequestSpec<Request, Reply>, headers: OutgoingHeaders): OutgoingRecord {
+  return {
+    topic: spec.topic,
+    key: spec.key ?? null,
+    value: spec.codec.encode(spec.value),
+    headers: { ...spec.headers, ...headers },
+    partition: spec.partition,
+  };
+}
+
+/**
+ * A requester: one shared, ready reply consumer per reply topic and instance, serving every
+ * request in flight. Requests carry a fresh correlation id in `kafka_correlationId` and the reply
+ * topic in `kafka_replyTopic` (the header names Spring for Apache Kafka and NestJS use), keep
+ * their key, and are registered before they are produced. Replies are routed in O(1) by
+ * correlation id, or by a predicate over the decoded reply for responders that emit plain domain
+ * events. Late and duplicate replies are counted and dropped.
+ *
+ * @example
+ * import * as t from 'io-ts';
+ * import { firstValueFrom } from 'rxjs';
+ * import { createRequester, jsonCodec, kafkajsTransport } from 'pubscribe';
+ *
+ * const transport = kafkajsTransport({ kafka: { clientId: 'graphql-1', brokers: ['127.0.0.1:9092'] } });
+ * const requester = createRequester({ transport, replyTopic: 'user-created' });
+ * const CreateUser = t.type({ email: t.string, name: t.string });
+ * const UserCreated = t.type({ id: t.number, email: t.string });
+ * const user = await firstValueFrom(
+ *   requester.request({
+ *     topic: 'create-user',
+ *     key: 'ada@example.com',
+ *     value: { email: 'ada@example.com', name: 'Ada' },
+ *     codec: jsonCodec(CreateUser),
+ *     replyCodec: jsonCodec(UserCreated),
+ *   }),
+ * );
+ *
+ * @param options the transport, the reply topic and limits
+ * @returns a requester; call `close()` when the application stops
+ * @since 0.1.0
+ * @category requester
+ */
+export function createRequester(options: RequesterOptions): Requester {
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const defaultTimeoutMs = options.timeoutMs ?? 5_000;
+  const maxInFlight = options.maxInFlight ?? 10_000;
+  const replyTopic = options.replyTopic;
+  if (!replyTopic) throw new TypeError('createRequester: `replyTopic` is required.');
+  if (!(maxInFlight > 0)) throw new RangeError('createRequester: `maxInFlight` must be positive.');
+  if (!(defaultTimeoutMs > 0)) throw new RangeError('createRequester: `timeoutMs` must be positive.');
+
+  const pending = new PendingRequests();
+  const counters: Counters = {
+    answered: 0,
+    timedOut: 0,
+    cancelled: 0,
+    overloaded: 0,
+    decodeFailures: 0,
+    remoteErrors: 0,
+  };
+  const listener = new ReplyListener(
+    options.transport,
+    {
+      topics: [replyTopic],
+      groupId: options.groupId ?? `pubscribe-replies-${newCorrelationId()}`,
+      membership: 'private',
+      ...options.consumer,
+    },
+    (record) => pending.dispatch(record),
+    options.keepAliveMs ?? 30_000,
+    scheduler,
+  );
+  const closers = new Set<() => void>();
+  let closed = false;
+  const fixedHeaders: OutgoingHeaders = {
+    [REPLY_TOPIC_HEADER]: replyTopic,
+    ...(options.replyPartition === undefined ? {} : { [REPLY_PARTITION_HEADER]: int32Header(options.replyPartition) }),
+  };
+
+  function exchange<Request, Reply>(spec: ManyRequestSpec<Request, Reply>, many: boolean): Observable<Reply> {
+    return new Observable<Reply>((subscriber) => {
+      if (closed) {
+        subscriber.error(new ClosedError({ what: 'requester', topic: spec.topic }));
+        return;
+      }
+      if (pending.size >= maxInFlight) {
+        counters.overloaded += 1;
+        subscriber.error(new OverloadedError({ limit: maxInFlight, inFlight: pending.size, topic: spec.topic }));
+        return;
+      }
+      const timeoutMs = spec.timeoutMs ?? defaultTimeoutMs;
+      const startedAt = scheduler.now();
+      const correlationId = newCorrelationId();
+      const context = () => ({ topic: spec.topic, correlationId, elapsedMs: scheduler.now() - startedAt });
+      const partial: Reply[] = [];
+      let outcome: Outcome = 'pending';
+
+      const settle = (how: 'answered' | 'failed') => {
+        outcome = how;
+        pending.finish(entry, how === 'answered' ? 'answered' : 'abandoned');
+      };
+      const fail = (error: unknown) => {
+        if (outcome === 'pending') settle('failed');
+        subscriber.error(error);
+      };
+      const take = (record: ConsumedRecord, decoded?: { readonly value: Reply }): void => {
+        const remote = remoteErrorOf(record, correlationId);
+        if (remote) {
+          counters.remoteErrors += 1;
+          fail(remote);
+          return;
+        }
+        const ends = isEndMarker(record);
+        if (!(ends && record.value === null)) {
+          let value: Reply;
+          if (decoded) value = decoded.value;
+          else {
+            const result = spec.replyCodec.decode(record.value);
+            if (result._tag === 'Left') {
+              counters.decodeFailures += 1;
+              fail(
+                DecodeError.fromFailure(result.left, {
+                  ...context(),
+                  partition: record.partition,
+                  offset: record.offset,
+                }),
+              );
+              return;
+            }
+            value = result.right;
+          }
+          partial.push(value);
+          subscriber.next(value);
+        }
+        if (!many || ends || (spec.count !== undefined && partial.length >= spec.count)) {
+          counters.answered += 1;
+          settle('answered');
+          subscriber.complete();
+        }
+      };
+      const match = spec.match;
+      const entry: PendingEntry = {
+        key: correlationId,
+        byPredicate: match !== undefined,
+        replyKey: spec.replyKey,
+        offer(record, carriesCorrelationId) {
+          if (carriesCorrelationId || !match) {
+            take(record);
+            return true;
+          }
+          const result = spec.replyCodec.decode(record.value);
+          if (result._tag === 'Left' || !match(result.right, record)) return false;
+          take(record, { value: result.right });
+          return true;
+        },
+      };
+
+      let record: OutgoingRecord;
+      try {
+        record = outgoingRecord(spec, {
+          ...fixedHeaders,
+          [CORRELATION_ID_HEADER]: correlationId,
+          [DEADLINE_HEADER]: String(startedAt + timeoutMs),
+        });
+      } catch (error) {
+        subscriber.error(new ProduceError({ topic: spec.topic, retriable: false, cause: error }));
+        return;
+      }
+      // Registered before anything is produced: a fast reply cannot beat its registration.
+      pending.register(entry);
+      const close = () => fail(new ClosedError({ what: 'requester', ...context() }));
+      closers.add(close);
+      const listening = listener.attach().subscribe({ error: fail });
+      const producing = listener
+        .whenReady()
+        .pipe(mergeMap(() => options.transport.produce([record])))
+        .subscribe({ error: fail });
+      const timer = scheduler.schedule(() => {
+        outcome = 'timedOut';
+        pending.finish(entry, 'abandoned');
+        subscriber.error(
+          new RequestTimeoutError({
+            ...context(),
+            timeoutMs,
+            requestTopic: spec.topic,
+            repliesSeen: partial.length,
+            partial,
+          }),
+        );
+      }, timeoutMs);
+
+      return () => {
+        timer.unsubscribe();
+        producing.unsubscribe();
+        closers.delete(close);
+        if (outcome === 'timedOut') counters.timedOut += 1;
+        if (outcome === 'pending') counters.cancelled += 1;
+        pending.finish(entry, outcome === 'answered' ? 'answered' : 'abandoned');
+        listening.unsubscribe();
+      };
+    });
+  }
+
+  return {
+    replyTopic,
+    request: (spec) => exchange(spec, false),
+    requestMany: (spec) => exchange(spec, true),
+    warmUp: () =>
+      new Observable<void>((subscriber) => {
+        const listening = listener.attach().subscribe({ error: (error: unknown) => subscriber.error(error) });
+        const ready = listener.whenReady().subscribe(subscriber);
+        return () => {
+          ready.unsubscribe();
+          listening.unsubscribe();
+        };
+      }),
+    metrics: () => ({ pending: pending.size, ...counters, ...pending.counters }),
+    close() {
+      closed = true;
+      for (const close of [...closers]) close();
+      listener.close();
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export * from './responder-events.js';
+export * from './serve.js';

@@ -1,0 +1,291 @@
+import { asyncScheduler, Observable, type SchedulerLike } from 'rxjs';
+import { ClosedError, ProduceError } from '../errors/index.js';
+import type { ConsumedRecord, OutgoingRecord, ProducedRecord } from '../transport/records.js';
+import type { ConsumerSubscription, Transport, TransportEvent } from '../transport/transport.js';
+import { inMemoryConsumer } from './in-memory-consumer.js';
+import { InMemoryGroups } from './in-memory-groups.js';
+import { InMemoryLog } from './in-memory-log.js';
+import { PendingWork } from './pending-work.js';
+
+/**
+ * Options of {@link inMemoryTransport}.
+ *
+ * @example
+ * import { strict as assert } from 'node:assert';
+ * import { TestScheduler } from 'rxjs/testing';
+ * import { InMemoryTransportOptions } from 'pubscribe';
+ *
+ * const scheduler = new TestScheduler((actual, expected) => assert.deepEqual(actual, expected));
+ * const options: InMemoryTransportOptions = { topics: { requests: 3, replies: 1 }, scheduler, readyDelay: 5 };
+ *
+ * @since 0.1.0
+ * @category testing
+ */
+export interface InMemoryTransportOptions {
+  /**
+   * Topics and their partition counts. Producing to, or consuming from, a topic not created here
+   * or with `createTopic` fails, like a broker with topic auto-creation off.
+   */
+  readonly topics?: Readonly<Record<string, number>>;
+  /** Every wait goes through this scheduler (default `asyncScheduler`), so a `TestScheduler` runs it in virtual time. */
+  readonly scheduler?: SchedulerLike;
+  /** Time from subscribe until a consumer is ready: Kafka's group join and positioning window. Default 0. */
+  readonly readyDelay?: number;
+  /** Time from produce until a record is visible to consumers. Default 0. */
+  readonly deliveryDelay?: number;
+}
+
+/**
+ * A {@link Transport} held in memory, with helpers for assertions. See {@link inMemoryTransport}.
+ *
+ * An in-memory stand-in for Kafka, for unit and marble tests of code that uses pubscribe. It is
+ * not Kafka: it models topics, partitions, offsets, consumer groups and the start-up window,
+ * nothing more. Integration tests must use a real broker.
+ *
+ * @example
+ * import { InMemoryTransport, inMemoryTransport } from 'pubscribe';
+ *
+ * const transport: InMemoryTransport = inMemoryTransport({ topics: { 'user-created': 1 } });
+ * await transport.produce([{ topic: 'user-created', key: 'user-1', value: '{"name":"Ada"}' }]);
+ * transport.records('user-created').map((record) => record.value?.toString()); // ['{"name":"Ada"}']
+ * transport.activeConsumers; // 0
+ *
+ * @since 0.1.0
+ * @category testing
+ */
+export interface InMemoryTransport extends Transport {
+  /**
+   * Appends the records at once and resolves with where they went; rejects with a `ProduceError`
+   * (nothing appended) when a topic or partition does not exist, or a `ClosedError` after `close()`.
+   * The records reach consumers after `deliveryDelay`, on the scheduler. The promise itself settles
+   * in a microtask, which `TestScheduler.run` does not control: inside `run`, produce and move on
+   * (`void transport.produce(...)`) and observe the consumer side, which the scheduler drives.
+   *
+   * @example
+   * import { inMemoryTransport } from 'pubscribe';
+   *
+   * const transport = inMemoryTransport({ topics: { requests: 2 } });
+   * const [placed] = await transport.produce([{ topic: 'requests', partition: 1, value: 'ping' }]);
+   * // placed: { topic: 'requests', partition: 1, offset: '0' }
+   *
+   * @param records the records to append, in order
+   * @returns per record, its topic and (when known, as kafkajs reports it) its partition and the
+   *   base offset of its batch
+   * @since 0.1.0
+   * @category testing
+   */
+  produce(records: readonly OutgoingRecord[]): Promise<readonly ProducedRecord[]>;
+
+  /**
+   * Adds a topic. Adding one again with the same partition count does nothing; with another
+   * count it throws, as does a partition count that is not a whole number from 1.
+   *
+   * @example
+   * import { inMemoryTransport } from 'pubscribe';
+   *
+   * const transport = inMemoryTransport();
+   * transport.createTopic('create-user', 3);
+   *
+   * @param topic the topic's name
+   * @param partitions how many partitions it has; default 1
+   * @returns nothing; the topic exists from now on
+   * @since 0.1.0
+   * @category testing
+   */
+  createTopic(topic: string, partitions?: number): void;
+
+  /**
+   * Everything appended to a topic (visible to consumers yet or not), partition by partition in
+   * offset order, for assertions. Throws for a topic that does not exist.
+   *
+   * @example
+   * import { inMemoryTransport } from 'pubscribe';
+   *
+   * const transport = inMemoryTransport({ topics: { 'send-email': 1 } });
+   * await transport.produce([{ topic: 'send-email', value: 'ada@example.com' }]);
+   * transport.records('send-email')[0]?.offset; // '0'
+   *
+   * @param topic the topic to read
+   * @returns the topic's records
+   * @since 0.1.0
+   * @category testing
+   */
+  records(topic: string): readonly ConsumedRecord[];
+
+  /**
+   * How many consumers are subscribed right now, from subscribe to teardown, ready or not: a test
+   * can assert that unsubscribing left none behind.
+   *
+   * @example
+   * import { inMemoryTransport } from 'pubscribe';
+   *
+   * const transport = inMemoryTransport({ topics: { replies: 1 } });
+   * const subscription = transport
+   *   .consume({ topics: ['replies'], groupId: 'g', membership: 'private' })
+   *   .subscribe();
+   * transport.activeConsumers; // 1
+   * subscription.unsubscribe();
+   * transport.activeConsumers; // 0
+   *
+   * @since 0.1.0
+   * @category testing
+   */
+  readonly activeConsumers: number;
+}
+
+const nonNegative = (name: string, value: number): number => {
+  if (!Number.isFinite(value) || value < 0) {
+    throw new RangeError(`inMemoryTransport: \`${name}\` must be a finite number from 0, got ${value}.`);
+  }
+  return value;
+};
+
+/** Why the broker would refuse `record`, or undefined when it would accept it. */
+function refusal(log: InMemoryLog, record: OutgoingRecord): ProduceError | undefined {
+  const partitions = log.partitionCount(record.topic);
+  const unknown =
+    partitions === undefined ||
+    (record.partition !== undefined &&
+      (!Number.isInteger(record.partition) || record.partition < 0 || record.partition >= partitions));
+  if (!unknown) return undefined;
+  return new ProduceError({
+    topic: record.topic,
+    partition: record.partition,
+    retriable: false,
+    cause: new Error('This server does not host this topic-partition'),
+  });
+}
+
+/**
+ * Where a record went, as the kafkajs transport reports it: the partition and the base offset of
+ * the record's batch are known when the record named its partition, or when the call wrote to one
+ * partition of the topic.
+ */
+function placed(record: OutgoingRecord, written: ConsumedRecord, all: readonly ConsumedRecord[]): ProducedRecord {
+  const sameTopic = all.filter((other) => other.topic === record.topic);
+  if (record.partition === undefined && new Set(sameTopic.map((other) => other.partition)).size !== 1) {
+    return { topic: record.topic };
+  }
+  const base = sameTopic.find((other) => other.partition === written.partition) ?? written;
+  return { topic: record.topic, partition: written.partition, offset: base.offset };
+}
+
+/**
+ * An in-memory stand-in for Kafka, for unit and marble tests of code that uses pubscribe. It is
+ * not Kafka: it models topics, partitions, offsets, consumer groups and the start-up window,
+ * nothing more. Integration tests must use a real broker.
+ *
+ * What it models, after the kafkajs transport:
+ * - `produce` appends at once to the record's partition (its own, else by the murmur2 hash of its
+ *   key as kafkajs and the Java client do, else round robin), with offsets counting from 0 per
+ *   partition, headers normalised and the scheduler's `now()` as timestamp. Records become visible
+ *   to consumers `deliveryDelay` later. An unknown topic or partition is a `ProduceError`.
+ * - `consume` is cold. On subscribe the consumer takes each partition's log end (or 0 with
+ *   `startAt: 'earliest'`); `readyDelay` later it emits `ready` with those positions, then every
+ *   record from them on, including records produced in between: the guarantee pubscribe gives.
+ *   Later records arrive as they become visible, one batch per partition per scheduler turn.
+ * - `private` consumers get every partition. `shared` consumers with the same `groupId` split the
+ *   partitions round robin in subscribe order; each join or leave re-pins the members that stay
+ *   (`repinned`), and a partition that moves continues from the group's committed offset
+ *   (committed on `ack()` with `acknowledge`, else as soon as the batch was emitted).
+ * - `close()` errors the live consumers with a `ClosedError`; produce and consume fail after it.
+ *
+ * It leaves out everything else: replication, retention, transactions, compaction, fetch sizes,
+ * sessions and heartbeats (the timing options of a subscription are ignored), partitions added
+ * after a consumer subscribed, and kafkajs's coalescing of produce calls into shared batches.
+ *
+ * Time passes only through the scheduler. The promise `produce` returns settles in a microtask,
+ * outside `TestScheduler.run`'s control, so marble tests should observe consumers, not promises.
+ *
+ * @example
+ * import { strict as assert } from 'node:assert';
+ * import { map } from 'rxjs';
+ * import { TestScheduler } from 'rxjs/testing';
+ * import { consume, inMemoryTransport, stringCodec } from 'pubscribe';
+ *
+ * const scheduler = new TestScheduler((actual, expected) => assert.deepEqual(actual, expected));
+ * scheduler.run(({ expectObservable }) => {
+ *   const transport = inMemoryTransport({ topics: { replies: 1 }, scheduler, readyDelay: 3 });
+ *   // Produced at 1, inside the consumer's start-up window, and still delivered once it is ready.
+ *   scheduler.schedule(() => void transport.produce([{ topic: 'replies', value: 'hi' }]), 1);
+ *   const types = consume(transport, { topic: 'replies', codec: stringCodec }).pipe(map((event) => event.type));
+ *   expectObservable(types).toBe('---(rm)', { r: 'ready', m: 'message' });
+ * });
+ *
+ * @param options topics, the scheduler, and how long joining and delivery take
+ * @returns a transport to hand to `consume`, requesters and responders in tests
+ * @throws RangeError for a negative or non-finite delay, or a topic with no partitions
+ * @since 0.1.0
+ * @category testing
+ */
+export function inMemoryTransport(options: InMemoryTransportOptions = {}): InMemoryTransport {
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const readyDelay = nonNegative('readyDelay', options.readyDelay ?? 0);
+  const deliveryDelay = nonNegative('deliveryDelay', options.deliveryDelay ?? 0);
+  const log = new InMemoryLog();
+  for (const [topic, partitions] of Object.entries(options.topics ?? {})) log.createTopic(topic, partitions);
+  const work = new PendingWork(scheduler);
+  const groups = new InMemoryGroups(log, work);
+  const live = new Set<() => void>();
+  let memberIds = 0;
+  let closed = false;
+  const context = { log, groups, scheduler, readyDelay, nextMemberId: () => ++memberIds };
+
+  return {
+    produce(records: readonly OutgoingRecord[]): Promise<readonly ProducedRecord[]> {
+      if (closed) return Promise.reject(new ClosedError({ what: 'transport', topic: records[0]?.topic }));
+      // All or nothing: check every record before appending any.
+      const refused = records.map((record) => refusal(log, record)).find((error) => error !== undefined);
+      if (refused !== undefined) return Promise.reject(refused);
+      const timestamp = scheduler.now();
+      const written = records.map((record) => log.append(record, log.choosePartition(record), timestamp));
+      const reveal = () => {
+        for (const record of written) log.reveal(record.topic, record.partition, Number(record.offset) + 1);
+      };
+      if (deliveryDelay === 0) reveal();
+      else work.schedule(reveal, deliveryDelay);
+      return Promise.resolve(records.map((record, index) => placed(record, written[index], written)));
+    },
+
+    consume(subscription: ConsumerSubscription): Observable<TransportEvent> {
+      if (subscription.topics.length === 0) throw new TypeError('consume: the subscription names no topic.');
+      const consumer = inMemoryConsumer(context, subscription);
+      return new Observable<TransportEvent>((subscriber) => {
+        const topic = subscription.topics[0];
+        if (closed) {
+          subscriber.error(new ClosedError({ what: 'transport', topic }));
+          return;
+        }
+        const stop = () => subscriber.error(new ClosedError({ what: 'transport', topic }));
+        live.add(stop);
+        const inner = consumer.subscribe({
+          next: (event) => subscriber.next(event),
+          error: (error: unknown) => subscriber.error(error),
+          complete: () => subscriber.complete(),
+        });
+        return () => {
+          live.delete(stop);
+          inner.unsubscribe();
+        };
+      });
+    },
+
+    async close(): Promise<void> {
+      closed = true;
+      for (const stop of [...live]) stop();
+      work.cancel();
+    },
+
+    createTopic(topic: string, partitions = 1): void {
+      log.createTopic(topic, partitions);
+    },
+
+    records(topic: string): readonly ConsumedRecord[] {
+      return log.records(topic);
+    },
+
+    get activeConsumers(): number {
+      return live.size;
+    },
+  };
+}
