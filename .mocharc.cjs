@@ -5,6 +5,6 @@ module.exports = {
   require: ['build/spec/support/global-kafka.js'],
   timeout: 60000,
   slow: 2000,
-  'node-option': ['enable-source-maps'],
+  'node-option': ['enable-source-maps', 'expose-gc'],
   reporter: 'spec',
 };

@@ -5,4 +5,4 @@ cd "$(dirname "$0")/.."
 npx tsc -p tsconfig.json
 files=()
 for f in "$@"; do f="${f%.ts}"; files+=("build/${f}.js"); done
-exec npx mocha --no-config -r build/spec/support/global-kafka.js --timeout 60000 --enable-source-maps "${files[@]}"
+exec npx mocha --no-config -r build/spec/support/global-kafka.js --timeout 60000 --enable-source-maps --node-option expose-gc "${files[@]}"
