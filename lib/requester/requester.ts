@@ -201,9 +201,9 @@ export function createRequester(options: RequesterOptions): Requester {
           return;
         }
         const ends = isEndMarker(record);
+        let carried: { readonly value: Reply } | undefined;
         if (!(ends && record.value === null)) {
-          let value: Reply;
-          if (decoded) value = decoded.value;
+          if (decoded) carried = decoded;
           else {
             const result = spec.replyCodec.decode(record.value);
             if (result._tag === 'Left') {
@@ -211,22 +211,29 @@ export function createRequester(options: RequesterOptions): Requester {
               fail(
                 DecodeError.fromFailure(result.left, {
                   ...context(),
+                  topic: record.topic,
                   partition: record.partition,
                   offset: record.offset,
                 }),
               );
               return;
             }
-            value = result.right;
+            carried = { value: result.right };
           }
-          partial.push(value);
-          subscriber.next(value);
         }
-        if (!many || ends || (spec.count !== undefined && partial.length >= spec.count)) {
+        const seen = partial.length + (carried ? 1 : 0);
+        const last = !many || ends || (spec.count !== undefined && seen >= spec.count);
+        // Settled before the value is emitted: a caller that unsubscribes on it (take(1),
+        // firstValueFrom) has been answered, not cancelled, and a second copy is a duplicate.
+        if (last) {
           counters.answered += 1;
           settle('answered');
-          subscriber.complete();
         }
+        if (carried) {
+          partial.push(carried.value);
+          subscriber.next(carried.value);
+        }
+        if (last) subscriber.complete();
       };
       const match = spec.match;
       const entry: PendingEntry = {
@@ -260,7 +267,11 @@ export function createRequester(options: RequesterOptions): Requester {
       pending.register(entry);
       const close = () => fail(new ClosedError({ what: 'requester', ...context() }));
       closers.add(close);
-      const listening = listener.attach().subscribe({ error: fail });
+      // The reply consumer only completes when its transport stops it: no reply can come then.
+      const listening = listener.attach().subscribe({
+        error: fail,
+        complete: () => fail(new ClosedError({ what: 'reply consumer', ...context() })),
+      });
       const producing = listener
         .whenReady()
         .pipe(mergeMap(() => options.transport.produce([record])))
@@ -271,6 +282,8 @@ export function createRequester(options: RequesterOptions): Requester {
         subscriber.error(
           new RequestTimeoutError({
             ...context(),
+            // The topic the reply did not arrive on; the request topic is named apart.
+            topic: replyTopic,
             timeoutMs,
             requestTopic: spec.topic,
             repliesSeen: partial.length,
@@ -297,6 +310,10 @@ export function createRequester(options: RequesterOptions): Requester {
     requestMany: (spec) => exchange(spec, true),
     warmUp: () =>
       new Observable<void>((subscriber) => {
+        if (closed) {
+          subscriber.error(new ClosedError({ what: 'requester', topic: replyTopic }));
+          return;
+        }
         const listening = listener.attach().subscribe({ error: (error: unknown) => subscriber.error(error) });
         const ready = listener.whenReady().subscribe(subscriber);
         return () => {

@@ -101,7 +101,7 @@ describe('request/reply end to end (real broker)', () => {
       (e: unknown) => e,
     );
     expect(isRequestTimeoutError(error)).to.equal(true);
-    expect(error).to.include({ timeoutMs: 300, topic: requests });
+    expect(error).to.include({ timeoutMs: 300, topic: replies, requestTopic: requests });
     expect((error as PubScribeError).correlationId).to.match(/^[0-9a-f-]{36}$/);
     expect(requester.metrics()).to.include({ pending: 0, timedOut: 1 });
   });
@@ -137,7 +137,7 @@ describe('request/reply end to end (real broker)', () => {
       firstValueFrom(requester.request(ping(requests, 9))),
     ]);
     expect(isDecodeError(bad)).to.equal(true);
-    expect((bad as PubScribeError).topic).to.equal(requests);
+    expect((bad as PubScribeError).topic).to.equal(replies);
     expect(good).to.include({ n: 9 });
     expect(requester.metrics()).to.include({ decodeFailures: 1, answered: 1, pending: 0 });
   });

@@ -1,0 +1,99 @@
+import { expect } from 'chai';
+import { ErrorCode } from '../../examples/create-user/graphql-errors';
+import { DemoSummary, runDemo } from '../../examples/create-user/run-demo';
+import { testBrokers } from '../support/test-brokers';
+
+// The whole create-user demo as `npm run demo` runs it (topics, four service processes, HTTP
+// mutations at two GraphQL instances, SQLite), with a small batch, once for all the checks below.
+describe('create-user demo end to end (real broker, service child processes)', function () {
+  this.timeout(180_000);
+  const output: string[] = [];
+  let summary: DemoSummary;
+
+  before(async () => {
+    summary = await runDemo({ brokers: testBrokers(), requests: 20, concurrency: 8, log: (line) => output.push(line) });
+  });
+
+  afterEach(function () {
+    // The services' own output is kept quiet unless something needs explaining.
+    if (this.currentTest?.state === 'failed') console.log(output.join('\n'));
+  });
+
+  const byExpectation = (expectation: 'created' | 'duplicate' | 'invalid') =>
+    summary.results.filter((result) => result.request.expect === expectation);
+
+  it('sends the whole batch and every request ends as planned, none with an unexpected error', () => {
+    expect(summary.load.requests).to.equal(20);
+    expect(summary.load.counts).to.deep.equal({
+      ok: summary.shape.created,
+      duplicate: summary.shape.duplicates,
+      validation: summary.shape.invalid,
+      other: 0,
+    });
+  });
+
+  it('answers every valid request with the user it asked for', () => {
+    const duplicated = new Set(byExpectation('duplicate').map((result) => result.request.email));
+    for (const result of byExpectation('created').filter((created) => !duplicated.has(created.request.email))) {
+      expect(result.outcome, result.request.email).to.equal('ok');
+      expect(result.user?.email).to.equal(result.request.email);
+      expect(result.user?.name).to.equal(result.request.name);
+    }
+  });
+
+  it('creates a duplicated email once and rejects the other request with EMAIL_TAKEN', () => {
+    const duplicated = byExpectation('duplicate').map((result) => result.request.email);
+    expect(duplicated).to.have.length.greaterThan(0);
+    for (const email of duplicated) {
+      // The two requests race on different instances; the unique email decides which one wins.
+      const pair = summary.results.filter((result) => result.request.email === email);
+      expect(pair.map((result) => result.outcome).sort(), email).to.deep.equal(['duplicate', 'ok']);
+      const rejected = pair.find((result) => result.outcome === 'duplicate');
+      expect(rejected?.code).to.equal(ErrorCode.emailTaken);
+      expect(rejected?.message).to.equal(`A user with email ${email} already exists.`);
+    }
+  });
+
+  it('rejects bad inputs with BAD_USER_INPUT before anything reaches Kafka', () => {
+    const invalid = byExpectation('invalid');
+    expect(invalid).to.have.length(summary.shape.invalid);
+    for (const result of invalid) {
+      expect(result.outcome, result.request.email).to.equal('validation');
+      expect(result.code).to.equal(ErrorCode.badUserInput);
+      expect(result.message).to.match(/^Invalid (email|name): /);
+    }
+    // The create-user topic holds exactly the requests that passed validation.
+    expect(summary.producedRequests).to.equal(summary.load.requests - invalid.length);
+  });
+
+  it('stores one user row per creation and queues one welcome email per user', () => {
+    expect(summary.usersStored).to.equal(summary.shape.created);
+    expect(summary.emailsQueued).to.equal(summary.shape.created);
+    expect(summary.sampleUser).to.include({ email: summary.sampleEmail?.to });
+    expect(summary.sampleUser?.id).to.be.a('number');
+    expect(summary.sampleEmail).to.include({ userId: summary.sampleUser?.id, subject: 'Welcome!' });
+  });
+
+  it('routes replies to the instance that asked: both answered, each dropped the other one’s replies', () => {
+    const graphql = summary.services.filter((service) => service.instance.startsWith('graphql-'));
+    expect(graphql).to.have.length(2);
+    for (const instance of graphql) {
+      expect(instance.report.answered, instance.instance).to.be.greaterThan(0);
+      expect(instance.report.foreign, instance.instance).to.be.greaterThan(0);
+      expect(instance.report.timedOut).to.equal(0);
+    }
+    const answered = graphql.reduce(
+      (sum, instance) => sum + instance.report.answered + instance.report.remoteErrors,
+      0,
+    );
+    expect(answered).to.equal(summary.load.counts.ok + summary.load.counts.duplicate);
+  });
+
+  it('leaves no service process behind', () => {
+    expect(summary.services).to.have.length(4);
+    for (const service of summary.services) {
+      expect(service.pid).to.be.a('number');
+      expect(() => process.kill(service.pid ?? 0, 0), service.instance).to.throw(/ESRCH/);
+    }
+  });
+});
