@@ -46,6 +46,8 @@ export class RequestTimeoutError extends PubScribeError {
   override readonly name = 'RequestTimeoutError';
   /** How long the caller was willing to wait, in milliseconds. */
   readonly timeoutMs: number;
+  /** The topic the request was produced to (`topic` is the one the reply was awaited on). */
+  readonly requestTopic?: string;
   /** How many replies arrived before the wait ended, when the request expected several. */
   readonly repliesSeen?: number;
   /** The replies that did arrive before the wait ended. */
@@ -57,6 +59,7 @@ export class RequestTimeoutError extends PubScribeError {
   constructor(options: RequestTimeoutErrorOptions) {
     super(timeoutMessage(options), { ...options, retriable: true });
     this.timeoutMs = options.timeoutMs;
+    this.requestTopic = options.requestTopic;
     this.repliesSeen = options.repliesSeen;
     this.partial = options.partial;
   }
