@@ -1,0 +1,154 @@
+/**
+ * Request/reply benchmarks, side by side in one run on one broker: every variant in
+ * bench/variants.ts, at 1, 64 and 1024 requests in flight, each requester and responder in its own
+ * process. Prints a table, writes bench/results/<mode>/results.{json,md} and a latency plot per
+ * concurrency.
+ *
+ *   npm run bench                  full run (a few minutes)
+ *   npm run bench -- --quick       small counts, as CI runs it (asserts nothing about speed)
+ *   npm run bench -- --variants=kafkajs-floor,pubscribe-header --concurrency=64
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { acquireKafka } from '../tools/broker/acquire-kafka';
+import { projectRoot } from '../tools/broker/project-root';
+import { startResponderProcess, runRequesterProcess } from './bench-processes';
+import type { RunResult } from './bench-types';
+import { latencyPlot } from './latency-plot';
+import { markdownTable } from './report';
+import { variants } from './variants';
+
+interface Plan {
+  readonly requests: number;
+  readonly warmup: number;
+  readonly capMs: number;
+}
+
+const args = new Map(
+  process.argv.slice(2).map((arg) => {
+    const [key, value] = arg.replace(/^--/, '').split('=');
+    return [key!, value ?? 'true'] as const;
+  }),
+);
+const quick = args.has('quick');
+const concurrencies = (args.get('concurrency') ?? '1,64,1024').split(',').map(Number);
+const chosen = args.get('variants')?.split(',');
+const selected = variants.filter((variant) => !chosen || chosen.includes(variant.name));
+
+function plan(variant: string, concurrency: number): Plan {
+  const oneShot = variant === 'one-shot';
+  if (quick) {
+    const requests = oneShot ? Math.max(3, concurrency) : Math.max(20, concurrency * 2);
+    return { requests, warmup: oneShot ? 1 : Math.min(concurrency, 64), capMs: 30_000 };
+  }
+  const requests = { 1: 1_000, 64: 10_000, 1024: 30_000 }[concurrency] ?? concurrency * 20;
+  return {
+    requests: oneShot ? Math.max(20, Math.floor(requests / 40)) : requests,
+    warmup: oneShot ? 2 : Math.min(requests / 10, 2_048),
+    capMs: 60_000,
+  };
+}
+
+const labels = Object.fromEntries(variants.map((variant) => [variant.name, variant.label]));
+const tty = process.stdout.isTTY;
+const progress = (line: string) => (tty ? process.stdout.write(`\r\x1b[2K${line}`) : undefined);
+
+async function main(): Promise<void> {
+  const kafka = await acquireKafka({ log: (line) => console.log(`[kafka] ${line}`) });
+  const admin = new Kafka({ clientId: 'bench-admin', brokers: [...kafka.brokers], logLevel: logLevel.NOTHING }).admin();
+  const results: RunResult[] = [];
+  const skipped: string[] = [];
+  const runs = selected.flatMap((variant) => concurrencies.map((concurrency) => ({ variant, concurrency })));
+  const startedAt = new Date();
+  try {
+    await admin.connect();
+    for (const [index, { variant, concurrency }] of runs.entries()) {
+      const reason = variant.skip?.[concurrency];
+      if (reason) {
+        skipped.push(`${variant.label} at ${concurrency} in flight: not run (${reason})`);
+        continue;
+      }
+      const id = `${variant.name}-${concurrency}-${Date.now().toString(36)}`;
+      const topics = {
+        brokers: kafka.brokers,
+        requests: `bench-requests-${id}`,
+        replies: `bench-replies-${id}`,
+        groupPrefix: `bench-${id}`,
+      };
+      await admin.createTopics({
+        topics: [
+          { topic: topics.requests, numPartitions: 4 },
+          { topic: topics.replies, numPartitions: 4 },
+        ],
+        waitForLeaders: true,
+      });
+      const runPlan = plan(variant.name, concurrency);
+      const title = `[${index + 1}/${runs.length}] ${variant.label}, ${concurrency} in flight`;
+      progress(`${title}: starting`);
+      const responder = await startResponderProcess(variant.name, topics);
+      try {
+        const result = await runRequesterProcess({ variant: variant.name, topics, concurrency, ...runPlan }, (done) =>
+          progress(`${title}: ${done}/${runPlan.requests}`),
+        );
+        results.push(result);
+        const line = `${title}: ${result.throughput.toFixed(0)} req/s, p50 ${result.latencyMs.p50.toFixed(1)} ms, p99 ${result.latencyMs.p99.toFixed(1)} ms`;
+        if (tty) progress(`${line}\n`);
+        else console.log(line);
+      } finally {
+        await responder.stop();
+        await admin.deleteTopics({ topics: [topics.requests, topics.replies] }).catch(() => undefined);
+      }
+    }
+  } finally {
+    await admin.disconnect();
+    await kafka.release();
+  }
+
+  const baselines = ['kafkajs-floor'];
+  const table = markdownTable(results, labels, baselines);
+  const settings = kafka.external
+    ? `external cluster (${kafka.describe}); its group.initial.rebalance.delay.ms is not known here`
+    : `${kafka.describe}, group.initial.rebalance.delay.ms=0, one combined broker+controller node, -Xmx384m`;
+  const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  const markdown = [
+    `# Benchmark results (${quick ? 'quick' : 'full'} run)`,
+    '',
+    `Run ${startedAt.toISOString()} on ${machine}; broker: ${settings}.`,
+    'Topics: 4 request partitions, 4 reply partitions, fresh per run. Requester and responder each in its own process.',
+    'Throughput counts completed round trips over the measured phase (warm-up excluded); CPU and RSS are the requester process.',
+    '',
+    table,
+    '',
+    ...skipped.map((line) => `- ${line}`),
+  ].join('\n');
+  const folder = join(projectRoot(), 'bench', 'results', quick ? 'quick' : 'full');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'results.md'), `${markdown}\n`);
+  writeFileSync(
+    join(folder, 'results.json'),
+    `${JSON.stringify({ startedAt, machine, broker: settings, quick, results, skipped }, null, 2)}\n`,
+  );
+  for (const concurrency of concurrencies) {
+    const atConcurrency = results.filter((result) => result.concurrency === concurrency);
+    if (atConcurrency.length > 0) {
+      writeFileSync(join(folder, `latency-${concurrency}.svg`), latencyPlot(atConcurrency, labels, concurrency));
+    }
+  }
+  console.log(`\n${table}\n`);
+  for (const line of skipped) console.log(`- ${line}`);
+  console.log(`\nwritten to ${folder}`);
+  const broken = results.filter((result) => result.errors + result.wrongReplies > 0);
+  if (broken.length > 0) {
+    console.error(
+      `runs with errors or wrong replies: ${broken.map((r) => `${r.variant}@${r.concurrency}`).join(', ')}`,
+    );
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
