@@ -1,0 +1,53 @@
+/** What `npm run demo` was asked to do. */
+export interface DemoSettings {
+  readonly requests: number;
+  readonly concurrency: number;
+  readonly instances: number;
+  readonly help: boolean;
+}
+
+export const usage = `Usage: npm run demo -- [--requests N] [--concurrency N] [--instances N]
+
+  --requests N      createUser mutations to send (env DEMO_REQUESTS; default 200, at least 8)
+  --concurrency N   mutations in flight at once (env DEMO_CONCURRENCY; default 32)
+  --instances N     GraphQL service processes (env DEMO_INSTANCES; default 2)
+
+Uses the Kafka cluster in KAFKA_BROKERS when set; otherwise starts a local broker and stops it.`;
+
+function positiveInteger(name: string, text: string | undefined, fallback: number, minimum = 1): number {
+  if (text === undefined || text.trim() === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < minimum) {
+    throw new RangeError(`${name} must be an integer of at least ${minimum}, not '${text}'.\n\n${usage}`);
+  }
+  return value;
+}
+
+/**
+ * Reads the demo's settings from flags (`--requests 50` or `--requests=50`), falling back to the
+ * environment (`DEMO_REQUESTS`, ...) and then to the defaults. Bad values throw with the usage.
+ *
+ * @param argv the arguments after the script, e.g. `process.argv.slice(2)`
+ * @param env the environment
+ * @returns the settings
+ */
+export function demoSettings(argv: readonly string[], env: NodeJS.ProcessEnv): DemoSettings {
+  const flags = new Map<string, string>();
+  let help = false;
+  for (let index = 0; index < argv.length; index += 1) {
+    const argument = argv[index];
+    if (argument === '--help' || argument === '-h') {
+      help = true;
+      continue;
+    }
+    const match = /^--(requests|concurrency|instances)(?:=(.*))?$/.exec(argument);
+    if (!match) throw new RangeError(`Unknown argument '${argument}'.\n\n${usage}`);
+    flags.set(match[1], match[2] ?? argv[++index] ?? '');
+  }
+  return {
+    requests: positiveInteger('--requests', flags.get('requests') ?? env.DEMO_REQUESTS, 200, 8),
+    concurrency: positiveInteger('--concurrency', flags.get('concurrency') ?? env.DEMO_CONCURRENCY, 32),
+    instances: positiveInteger('--instances', flags.get('instances') ?? env.DEMO_INSTANCES, 2),
+    help,
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * What the demo tells a service child process (its config, as argv[2] JSON) and what they say to
+ * each other over the IPC channel. Both sides decode with these types: the channel is an edge.
+ */
+import * as t from 'io-ts';
+
+const FlowTopicsType = t.type({ createUser: t.string, userCreated: t.string, sendEmail: t.string });
+const Common = { instance: t.string, brokers: t.array(t.string), topics: FlowTopicsType };
+
+/** Starts one service; `role` says which. */
+export const ServiceConfig = t.union([
+  t.type({ role: t.literal('graphql'), ...Common, port: t.number, timeoutMs: t.number }),
+  t.type({ role: t.literal('user-service'), ...Common, groupId: t.string, databasePath: t.string }),
+  t.type({ role: t.literal('emailer'), ...Common, groupId: t.string, databasePath: t.string }),
+]);
+export type ServiceConfig = t.TypeOf<typeof ServiceConfig>;
+
+/** A service's counters, reported when it stops (names differ per role). */
+export const ServiceReport = t.record(t.string, t.number);
+export type ServiceReport = t.TypeOf<typeof ServiceReport>;
+
+/** Child to parent: ready (with the HTTP port of a GraphQL instance), or stopped with its report. */
+export const ChildMessage = t.union([
+  t.type({ type: t.literal('ready'), port: t.union([t.number, t.null]) }),
+  t.type({ type: t.literal('stopped'), report: ServiceReport }),
+]);
+export type ChildMessage = t.TypeOf<typeof ChildMessage>;
+
+/** Parent to child: finish what is in flight and exit. */
+export const ParentMessage = t.type({ type: t.literal('shutdown') });
+export type ParentMessage = t.TypeOf<typeof ParentMessage>;
