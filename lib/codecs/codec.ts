@@ -20,7 +20,7 @@ import { DecodeFailure } from './decode-failure.js';
  * };
  *
  * @since 0.1.0
- * @category model
+ * @category codecs
  */
 export interface Codec<A> {
   /** Names the codec in decode failures. */

@@ -8,7 +8,7 @@
  * const failure: DecodeFailure = { codec: 'User', issues: ['at .email: expected string, got 42'] };
  *
  * @since 0.1.0
- * @category model
+ * @category codecs
  */
 export interface DecodeFailure {
   /** The name of the codec that rejected the value. */
@@ -29,6 +29,6 @@ export interface DecodeFailure {
  * @param issues Why, one readable line per problem.
  * @returns The failure.
  * @since 0.1.0
- * @category constructors
+ * @category codecs
  */
 export const decodeFailure = (codec: string, issues: readonly string[]): DecodeFailure => ({ codec, issues });

@@ -18,7 +18,7 @@ import { Codec } from './codec.js';
  * @param codec The codec for non-null values.
  * @returns A codec for the same values or `null`, named `<inner name> | null`; its failures carry that name.
  * @since 0.1.0
- * @category combinators
+ * @category codecs
  */
 export const nullableCodec = <A>(codec: Codec<A>): Codec<A | null> => {
   const name = `${codec.name} | null`;

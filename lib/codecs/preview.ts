@@ -12,7 +12,7 @@
  * @param length How many characters to keep; 64 by default.
  * @returns At most `length` characters of text.
  * @since 0.1.0
- * @category utils
+ * @category codecs
  */
 export const previewBytes = (bytes: Buffer | null, length = 64): string => {
   if (bytes === null) {

@@ -108,7 +108,7 @@ const describeValue = (value: unknown): string => {
  * @param limit How many lines to list before summarising the rest; 20 by default.
  * @returns The readable lines.
  * @since 0.1.0
- * @category utils
+ * @category codecs
  */
 export const reportErrors = (errors: t.Errors, limit = 20): readonly string[] => {
   const lines = new Set<string>();

@@ -26,7 +26,7 @@ const hasKind = (u: unknown, kind: PubScribeErrorKind): boolean => isBranded(u) 
  * @param u The value to test, typically a caught error.
  * @returns `true` when `u` is a `PubScribeError`.
  * @since 0.1.0
- * @category guards
+ * @category errors
  */
 export const isPubScribeError = (u: unknown): u is PubScribeError => u instanceof PubScribeError || isBranded(u);
 
@@ -42,7 +42,7 @@ export const isPubScribeError = (u: unknown): u is PubScribeError => u instanceo
  * @param u The value to test, typically a caught error.
  * @returns `true` when `u` is a `RequestTimeoutError`.
  * @since 0.1.0
- * @category guards
+ * @category errors
  */
 export const isRequestTimeoutError = (u: unknown): u is RequestTimeoutError =>
   u instanceof RequestTimeoutError || hasKind(u, 'timeout');
@@ -58,7 +58,7 @@ export const isRequestTimeoutError = (u: unknown): u is RequestTimeoutError =>
  * @param u The value to test, typically a caught error.
  * @returns `true` when `u` is a `DecodeError`.
  * @since 0.1.0
- * @category guards
+ * @category errors
  */
 export const isDecodeError = (u: unknown): u is DecodeError => u instanceof DecodeError || hasKind(u, 'decode');
 
@@ -73,7 +73,7 @@ export const isDecodeError = (u: unknown): u is DecodeError => u instanceof Deco
  * @param u The value to test, typically a caught error.
  * @returns `true` when `u` is a `ProduceError`.
  * @since 0.1.0
- * @category guards
+ * @category errors
  */
 export const isProduceError = (u: unknown): u is ProduceError => u instanceof ProduceError || hasKind(u, 'produce');
 
@@ -88,7 +88,7 @@ export const isProduceError = (u: unknown): u is ProduceError => u instanceof Pr
  * @param u The value to test, typically a caught error.
  * @returns `true` when `u` is a `RemoteError`.
  * @since 0.1.0
- * @category guards
+ * @category errors
  */
 export const isRemoteError = (u: unknown): u is RemoteError => u instanceof RemoteError || hasKind(u, 'remote');
 
@@ -103,7 +103,7 @@ export const isRemoteError = (u: unknown): u is RemoteError => u instanceof Remo
  * @param u The value to test, typically a caught error.
  * @returns `true` when `u` is a `NotReadyError`.
  * @since 0.1.0
- * @category guards
+ * @category errors
  */
 export const isNotReadyError = (u: unknown): u is NotReadyError =>
   u instanceof NotReadyError || hasKind(u, 'not-ready');
@@ -119,7 +119,7 @@ export const isNotReadyError = (u: unknown): u is NotReadyError =>
  * @param u The value to test, typically a caught error.
  * @returns `true` when `u` is an `OverloadedError`.
  * @since 0.1.0
- * @category guards
+ * @category errors
  */
 export const isOverloadedError = (u: unknown): u is OverloadedError =>
   u instanceof OverloadedError || hasKind(u, 'overloaded');
@@ -135,7 +135,7 @@ export const isOverloadedError = (u: unknown): u is OverloadedError =>
  * @param u The value to test, typically a caught error.
  * @returns `true` when `u` is a `ClosedError`.
  * @since 0.1.0
- * @category guards
+ * @category errors
  */
 export const isClosedError = (u: unknown): u is ClosedError => u instanceof ClosedError || hasKind(u, 'closed');
 
@@ -150,7 +150,7 @@ export const isClosedError = (u: unknown): u is ClosedError => u instanceof Clos
  * @param u The value to test, typically a caught error.
  * @returns `true` when `u` is a `ConnectionError`.
  * @since 0.1.0
- * @category guards
+ * @category errors
  */
 export const isConnectionError = (u: unknown): u is ConnectionError =>
   u instanceof ConnectionError || hasKind(u, 'connection');

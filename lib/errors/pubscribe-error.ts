@@ -10,7 +10,7 @@
  * };
  *
  * @since 0.1.0
- * @category model
+ * @category errors
  */
 export type PubScribeErrorKind =
   'timeout' | 'decode' | 'produce' | 'remote' | 'not-ready' | 'overloaded' | 'closed' | 'connection';
@@ -26,7 +26,7 @@ export type PubScribeErrorKind =
  * const error = new ProduceError({ ...context, cause: new Error('leader not available') });
  *
  * @since 0.1.0
- * @category model
+ * @category errors
  */
 export interface ErrorContext {
   /** The topic the failed operation read from or wrote to. */

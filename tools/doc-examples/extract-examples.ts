@@ -65,10 +65,12 @@ export function examplesInMarkdown(root: string, files: readonly string[]): DocE
   return examples;
 }
 
-/** Markdown files whose TypeScript blocks must compile: README.md and docs/*.md. */
+/** Markdown files whose TypeScript blocks must compile: README.md and docs/*.md, less the generated API reference (its blocks are signatures, not programs). */
 export function markdownFiles(root: string): string[] {
   const docs = join(root, 'docs');
-  const inDocs = filesUnder(docs, '.md').map((file) => relative(root, file));
+  const inDocs = filesUnder(docs, '.md')
+    .map((file) => relative(root, file))
+    .filter((file) => file !== join('docs', 'api.md'));
   return ['README.md', ...inDocs].filter((file) => {
     try {
       return statSync(join(root, file)).isFile();

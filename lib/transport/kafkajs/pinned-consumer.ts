@@ -3,6 +3,7 @@ import { Observable, Subscriber } from 'rxjs';
 import type { ConsumedRecord, PartitionPosition, TopicPartition } from '../records.js';
 import type { ConsumerSubscription, TransportEvent } from '../transport.js';
 import { toConnectionError } from './kafkajs-errors.js';
+import { OffsetCommitter } from './offset-committer.js';
 import { PositionTracker } from './position-tracker.js';
 import { toConsumedRecord } from './to-consumed-record.js';
 
@@ -25,6 +26,7 @@ interface ConsumerRun {
   readonly consumer: Consumer;
   readonly admin: Admin;
   readonly tracker: PositionTracker;
+  readonly committer: OffsetCommitter;
   owned: Set<string>;
   generation: number;
   closed: boolean;
@@ -63,10 +65,17 @@ async function committedOffsets(
 
 function emitPositioned(
   run: ConsumerRun,
+  subscription: ConsumerSubscription,
   subscriber: Subscriber<TransportEvent>,
   positions: readonly PartitionPosition[],
   revoked: readonly TopicPartition[],
 ): void {
+  if (subscription.membership === 'shared') {
+    // The group remembers where this member started, so a partition that moves before anything
+    // was processed continues here, not at the next owner's log end.
+    run.committer.retain(run.owned);
+    for (const position of positions) run.committer.processed(position.topic, position.partition, position.offset);
+  }
   if (run.generation === 1) subscriber.next({ type: 'ready', positions });
   else subscriber.next({ type: 'repinned', generation: run.generation, positions, revoked });
 }
@@ -99,7 +108,7 @@ function onJoin(
   const pinned = kept.map((tp) => run.tracker.pin(tp));
   for (const position of pinned) run.consumer.seek(position);
   if (moved.length === 0) {
-    emitPositioned(run, subscriber, pinned, revoked);
+    emitPositioned(run, subscription, subscriber, pinned, revoked);
     return;
   }
   // A partition new to this member of a shared group continues where the group committed. That
@@ -116,7 +125,7 @@ function onJoin(
       });
       for (const position of positions) run.consumer.seek(position);
       run.consumer.resume(groupByTopic(moved));
-      emitPositioned(run, subscriber, [...pinned, ...positions], revoked);
+      emitPositioned(run, subscription, subscriber, [...pinned, ...positions], revoked);
     },
     (error: unknown) =>
       subscriber.error(toConnectionError(error, { topic: moved[0]?.topic, what: 'fetch committed offsets' })),
@@ -143,6 +152,9 @@ async function onBatch(
     run.tracker.advancePast(batch.topic, batch.partition, last.offset);
     subscriber.next({ type: 'batch', topic: batch.topic, partition: batch.partition, records, ack: () => undefined });
     payload.resolveOffset(last.offset);
+    if (subscription.membership === 'shared') {
+      run.committer.processed(batch.topic, batch.partition, (BigInt(last.offset) + 1n).toString());
+    }
     return;
   }
   const acknowledged = await new Promise<boolean>((resolve) => {
@@ -162,7 +174,9 @@ async function onBatch(
   if (!acknowledged || run.closed) return;
   run.tracker.advancePast(batch.topic, batch.partition, last.offset);
   payload.resolveOffset(last.offset);
-  await payload.commitOffsetsIfNecessary();
+  if (subscription.membership === 'shared') {
+    run.committer.processed(batch.topic, batch.partition, (BigInt(last.offset) + 1n).toString());
+  }
 }
 
 /**
@@ -178,17 +192,19 @@ export function pinnedConsumer(
   teardowns: Set<Promise<void>>,
 ): Observable<TransportEvent> {
   return new Observable<TransportEvent>((subscriber) => {
+    const consumer = kafka.consumer({
+      groupId: subscription.groupId,
+      sessionTimeout: subscription.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: subscription.heartbeatIntervalMs ?? 3_000,
+      maxWaitTimeInMs: subscription.maxWaitTimeMs ?? 100,
+      allowAutoTopicCreation: false,
+      ...(subscription.metadataMaxAgeMs === undefined ? {} : { metadataMaxAge: subscription.metadataMaxAgeMs }),
+    });
     const run: ConsumerRun = {
-      consumer: kafka.consumer({
-        groupId: subscription.groupId,
-        sessionTimeout: subscription.sessionTimeoutMs ?? 30_000,
-        heartbeatInterval: subscription.heartbeatIntervalMs ?? 3_000,
-        maxWaitTimeInMs: subscription.maxWaitTimeMs ?? 100,
-        allowAutoTopicCreation: false,
-        ...(subscription.metadataMaxAgeMs === undefined ? {} : { metadataMaxAge: subscription.metadataMaxAgeMs }),
-      }),
+      consumer,
       admin: kafka.admin(),
       tracker: new PositionTracker(),
+      committer: new OffsetCommitter(consumer),
       owned: new Set(),
       generation: 0,
       closed: false,
@@ -222,7 +238,8 @@ export function pinnedConsumer(
       });
       if (run.closed) return;
       await run.consumer.run({
-        autoCommit: subscription.membership === 'shared',
+        // Shared groups commit through OffsetCommitter, off the fetch path; private ones never do.
+        autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: subscription.partitionsConsumedConcurrently ?? 1,
         eachBatch: (payload) => onBatch(run, subscription, subscriber, payload),
@@ -239,6 +256,7 @@ export function pinnedConsumer(
       for (const abandon of run.pendingAcks) abandon();
       const teardown = started
         .catch(() => undefined)
+        .then(() => run.committer.flush())
         .then(() => run.consumer.disconnect())
         .catch(() => undefined)
         .then(() => run.admin.disconnect())

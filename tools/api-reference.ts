@@ -1,0 +1,176 @@
+/**
+ * Writes docs/api.md, the API reference: every name `pubscribe` exports, grouped by its
+ * `@category`, with its signature, its summary and where it is defined. Generated from the doc
+ * comments in lib/, so it cannot drift: `--check` fails when docs/api.md is out of date (CI).
+ *
+ *   npm run docs:api            regenerate docs/api.md
+ *   npm run docs:api -- --check fail if docs/api.md differs from what the code says
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import ts from 'typescript';
+import { projectRoot } from './broker/project-root';
+
+interface Entry {
+  readonly name: string;
+  readonly kind: string;
+  readonly category: string;
+  readonly signature: string;
+  readonly summary: string;
+  readonly source: string;
+}
+
+const root = projectRoot();
+const entryFile = join(root, 'lib', 'index.ts');
+const program = ts.createProgram([entryFile], { strict: true, target: ts.ScriptTarget.ES2022, skipLibCheck: true });
+const checker = program.getTypeChecker();
+const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(entryFile)!)!;
+
+function kindOf(declaration: ts.Declaration): string {
+  if (ts.isFunctionDeclaration(declaration)) return 'function';
+  if (ts.isClassDeclaration(declaration)) return 'class';
+  if (ts.isInterfaceDeclaration(declaration)) return 'interface';
+  if (ts.isTypeAliasDeclaration(declaration)) return 'type';
+  if (ts.isVariableDeclaration(declaration)) return 'const';
+  return ts.SyntaxKind[declaration.kind] ?? 'export';
+}
+
+function signatureOf(symbol: ts.Symbol, declaration: ts.Declaration): string {
+  const flags = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope;
+  if (ts.isFunctionDeclaration(declaration)) {
+    const type = checker.getTypeOfSymbolAtLocation(symbol, declaration);
+    return type
+      .getCallSignatures()
+      .map((signature) => `function ${symbol.name}${checker.signatureToString(signature, declaration, flags)}`)
+      .join('\n');
+  }
+  if (ts.isVariableDeclaration(declaration)) {
+    return `const ${symbol.name}: ${checker.typeToString(checker.getTypeOfSymbolAtLocation(symbol, declaration), declaration, flags)}`;
+  }
+  if (ts.isClassDeclaration(declaration)) {
+    const heritage = declaration.heritageClauses?.map((clause) => clause.getText()).join(' ');
+    return `class ${symbol.name}${heritage ? ` ${heritage}` : ''}`;
+  }
+  if (ts.isTypeAliasDeclaration(declaration)) {
+    const text = declaration.type.getText().replace(/\s+/g, ' ');
+    return `type ${symbol.name}${declaration.typeParameters ? `<${declaration.typeParameters.map((p) => p.getText()).join(', ')}>` : ''} = ${text.length > 160 ? `${text.slice(0, 157)}...` : text}`;
+  }
+  if (ts.isInterfaceDeclaration(declaration)) {
+    const members = declaration.members
+      .map(
+        (member) =>
+          `  ${member
+            .getText()
+            .split('\n')
+            .filter((line) => !/^\s*(\/\*\*|\*)/.test(line))
+            .join(' ')
+            .replace(/\s+/g, ' ')
+            .trim()}`,
+      )
+      .filter((line) => line.trim().length > 0);
+    const heritage = declaration.heritageClauses?.map((clause) => clause.getText()).join(' ');
+    const parameters = declaration.typeParameters
+      ? `<${declaration.typeParameters.map((p) => p.getText()).join(', ')}>`
+      : '';
+    return `interface ${symbol.name}${parameters}${heritage ? ` ${heritage}` : ''} {\n${members.join('\n')}\n}`;
+  }
+  return symbol.name;
+}
+
+const entries: Entry[] = checker.getExportsOfModule(moduleSymbol).map((exported) => {
+  const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+  const declaration = symbol.declarations?.[0];
+  if (!declaration) throw new Error(`no declaration for ${exported.name}`);
+  const tags = symbol.getJsDocTags(checker);
+  const category =
+    tags
+      .find((tag) => tag.name === 'category')
+      ?.text?.map((part) => part.text)
+      .join('') ?? 'other';
+  const summary = ts
+    .displayPartsToString(symbol.getDocumentationComment(checker))
+    .split('\n\n')[0]!
+    .replace(/\s+/g, ' ')
+    .trim();
+  const file = declaration.getSourceFile();
+  return {
+    name: exported.name,
+    kind: kindOf(declaration),
+    category: category.trim(),
+    signature: signatureOf(symbol, declaration),
+    summary,
+    source: relative(join(root, 'docs'), file.fileName),
+  };
+});
+
+const order = [
+  'transport',
+  'consume',
+  'requester',
+  'pubScribe',
+  'responder',
+  'fp-ts',
+  'codecs',
+  'headers',
+  'errors',
+  'testing',
+];
+const categories = [...new Set(entries.map((entry) => entry.category))].sort(
+  (a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || a.localeCompare(b),
+);
+const undocumented = entries.filter((entry) => entry.summary.length === 0).map((entry) => entry.name);
+
+const lines = [
+  '# API reference',
+  '',
+  '<!-- Generated by tools/api-reference.ts from the doc comments in lib/ (npm run docs:api). Do not edit by hand. -->',
+  '',
+  `Everything \`pubscribe\` exports (${entries.length} names), by category. Each entry links to its source, whose doc`,
+  'comment has the full description, the parameters and an example (every example is compiled in CI).',
+  '',
+  ...categories.map((category) => `- [${category}](#${category.toLowerCase().replace(/[^a-z0-9]+/g, '-')})`),
+  '',
+];
+for (const category of categories) {
+  lines.push(`## ${category}`, '');
+  for (const entry of entries
+    .filter((candidate) => candidate.category === category)
+    .sort((a, b) => a.name.localeCompare(b.name))) {
+    lines.push(
+      `### ${entry.name}`,
+      '',
+      `${entry.kind}, [source](${entry.source})`,
+      '',
+      '```ts',
+      entry.signature,
+      '```',
+      '',
+      entry.summary,
+      '',
+    );
+  }
+}
+const markdown = `${lines.join('\n').trimEnd()}\n`;
+const target = join(root, 'docs', 'api.md');
+
+if (undocumented.length > 0) {
+  console.error(`exports without a doc comment: ${undocumented.join(', ')}`);
+  process.exit(1);
+}
+if (process.argv.includes('--check')) {
+  const current = (() => {
+    try {
+      return readFileSync(target, 'utf8');
+    } catch {
+      return '';
+    }
+  })();
+  if (current !== markdown) {
+    console.error('docs/api.md is out of date: run `npm run docs:api` and commit it.');
+    process.exit(1);
+  }
+  console.log(`docs/api.md is up to date (${entries.length} exports)`);
+} else {
+  writeFileSync(target, markdown);
+  console.log(`wrote docs/api.md (${entries.length} exports in ${categories.length} categories)`);
+}
