@@ -12,7 +12,7 @@ import { ErrorContext, PubScribeError } from './pubscribe-error.js';
  * @since 0.1.0
  * @category errors
  */
-export type ConnectionFailureReason = 'authentication' | 'authorization' | 'network' | 'crash';
+export type ConnectionFailureReason = 'authentication' | 'authorization' | 'unknown-topic' | 'network' | 'crash';
 
 /**
  * What a {@link ConnectionError} knows about the failure.
@@ -42,6 +42,8 @@ const hints: Readonly<Record<ConnectionFailureReason | 'unknown', string>> = {
     'Kafka rejected the client credentials. Check the SASL mechanism, username and password ' +
     '(not shown here on purpose).',
   authorization: "Kafka denied access. Check the ACLs granted to this client's principal.",
+  'unknown-topic':
+    'The topic does not exist. Create it (the broker may not create topics on demand), or check its name.',
   network: 'Could not reach the brokers. Check the broker addresses, the network and the TLS settings.',
   crash: 'The Kafka client crashed. See `cause`, then create and connect a new client.',
   unknown: "See `cause` for the client's reason, and check that the brokers are reachable.",
@@ -74,7 +76,8 @@ export class ConnectionError extends PubScribeError {
    *   and whether retrying may help.
    */
   constructor(options: ConnectionErrorOptions = {}) {
-    const refused = options.reason === 'authentication' || options.reason === 'authorization';
+    const refused =
+      options.reason === 'authentication' || options.reason === 'authorization' || options.reason === 'unknown-topic';
     const doing = options.what === undefined ? '' : ` while trying to ${options.what}`;
     super(
       `Kafka connection failed${doing}${describeContext(options)}${describeElapsed(options)}. ` +

@@ -22,12 +22,13 @@ function causeChain(error: unknown): KafkaJSErrorShape[] {
 }
 
 /** Why a kafkajs failure happened, read from its error name and protocol error type. */
-export function connectionReason(error: unknown): 'authentication' | 'authorization' | 'network' {
+export function connectionReason(error: unknown): 'authentication' | 'authorization' | 'unknown-topic' | 'network' {
   for (const link of causeChain(error)) {
     if (link.name === 'KafkaJSSASLAuthenticationError' || link.type === 'SASL_AUTHENTICATION_FAILED') {
       return 'authentication';
     }
     if (link.type?.endsWith('_AUTHORIZATION_FAILED')) return 'authorization';
+    if (link.type === 'UNKNOWN_TOPIC_OR_PARTITION') return 'unknown-topic';
   }
   return 'network';
 }
@@ -41,7 +42,9 @@ export function connectionReason(error: unknown): 'authentication' | 'authorizat
 export function toConnectionError(error: unknown, context: { topic?: string; what: string }): PubScribeError {
   if (isPubScribeError(error)) return error;
   const reason = connectionReason(error);
-  const retriable = reason === 'network' && shapeOf(error).retriable !== false;
+  // kafkajs marks a failure non-retriable once its own retries are spent; for the caller a network
+  // failure may still clear, while bad credentials or missing rights will not.
+  const retriable = reason === 'network';
   return new ConnectionError({ reason, retriable, topic: context.topic, what: context.what, cause: error });
 }
 
