@@ -9,8 +9,13 @@ interface WorkerMessage {
   readonly message?: string;
 }
 
-function startWorker(job: object): ChildProcess {
+function startWorker(job: { readonly role: string; readonly [field: string]: unknown }): ChildProcess {
+  // BENCH_PROFILE=requester (or responder) writes a V8 CPU profile of that side to bench/results/profiles.
+  const profile = process.env.BENCH_PROFILE === job.role;
   return fork(join(__dirname, 'worker.js'), [], {
+    execArgv: profile
+      ? ['--cpu-prof', `--cpu-prof-dir=${join(__dirname, '..', '..', 'bench', 'results', 'profiles')}`]
+      : [],
     env: { ...process.env, BENCH_JOB: JSON.stringify(job) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -77,10 +77,14 @@ async function main(): Promise<void> {
         replies: `bench-replies-${id}`,
         groupPrefix: `bench-${id}`,
       };
+      // NestJS's ClientKafka always replies on `<request topic>.reply`; the broker does not
+      // auto-create topics, so every run gets that one too, with the same layout.
+      const nestReplies = `${topics.requests}.reply`;
       await admin.createTopics({
         topics: [
           { topic: topics.requests, numPartitions: 4 },
           { topic: topics.replies, numPartitions: 4 },
+          { topic: nestReplies, numPartitions: 4 },
         ],
         waitForLeaders: true,
       });
@@ -98,7 +102,7 @@ async function main(): Promise<void> {
         else console.log(line);
       } finally {
         await responder.stop();
-        await admin.deleteTopics({ topics: [topics.requests, topics.replies] }).catch(() => undefined);
+        await admin.deleteTopics({ topics: [topics.requests, topics.replies, nestReplies] }).catch(() => undefined);
       }
     }
   } finally {
@@ -106,7 +110,7 @@ async function main(): Promise<void> {
     await kafka.release();
   }
 
-  const baselines = ['kafkajs-floor'];
+  const baselines = ['kafkajs-floor', 'nestjs'];
   const table = markdownTable(results, labels, baselines);
   const settings = kafka.external
     ? `external cluster (${kafka.describe}); its group.initial.rebalance.delay.ms is not known here`

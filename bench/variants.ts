@@ -1,8 +1,10 @@
 import type { BenchRequester, BenchResponder, BenchTopics } from './bench-types';
+import { loadNestClient, nestRequester } from './requesters/nest-requester';
 import { oneShotRequester } from './requesters/one-shot-requester';
 import { pubscribeRequester } from './requesters/pubscribe-requester';
 import { rawRequester } from './requesters/raw-kafkajs-requester';
 import { domainEventResponder } from './responders/domain-event';
+import { loadNestServer, nestResponder } from './responders/nest-responder';
 import { pubscribeResponder } from './responders/pubscribe-serve';
 import { rawResponder } from './responders/raw-kafkajs';
 
@@ -12,6 +14,8 @@ export interface Variant {
   readonly label: string;
   readonly requester: (topics: BenchTopics) => BenchRequester;
   readonly responder: (topics: BenchTopics) => BenchResponder;
+  /** Loads what only this variant needs, in its processes, before the worker's clock starts. */
+  readonly load?: (role: 'requester' | 'responder') => Promise<void>;
   /** Concurrencies this variant is not run at, and why. */
   readonly skip?: Readonly<Record<number, string>>;
 }
@@ -22,6 +26,14 @@ export const variants: readonly Variant[] = [
     label: 'raw kafkajs (floor)',
     requester: rawRequester,
     responder: rawResponder,
+  },
+  {
+    // Nest replies on `<request topic>.reply`, not on topics.replies: bench/run.ts creates it.
+    name: 'nestjs',
+    label: 'NestJS ClientKafka.send',
+    requester: nestRequester,
+    responder: nestResponder,
+    load: (role) => (role === 'requester' ? loadNestClient() : loadNestServer()),
   },
   {
     name: 'pubscribe-header',

@@ -22,6 +22,7 @@ const job = JSON.parse(process.env.BENCH_JOB ?? '{}') as Job;
 const send = (message: unknown) => process.send?.(message);
 
 async function runResponder(): Promise<void> {
+  await variantNamed(job.variant).load?.('responder');
   const responder = variantNamed(job.variant).responder(job.topics);
   await responder.ready();
   send({ type: 'ready' });
@@ -31,6 +32,7 @@ async function runResponder(): Promise<void> {
 }
 
 async function runRequester(): Promise<void> {
+  await variantNamed(job.variant).load?.('requester');
   const startedAt = process.hrtime.bigint();
   const requester = variantNamed(job.variant).requester(job.topics);
   await requester.ready();
