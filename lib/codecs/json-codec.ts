@@ -1,5 +1,4 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
 import { Codec } from './codec.js';
 import { DecodeFailure, decodeFailure } from './decode-failure.js';
@@ -45,19 +44,23 @@ const withoutByteOrderMark = (text: string): string => (text.startsWith('\uFEFF'
  */
 export const jsonCodec = <C extends t.Mixed>(type: C, name: string = type.name): Codec<t.TypeOf<C>> => {
   const fail = (issue: string): DecodeFailure => decodeFailure(name, [issue]);
-  const validate = (json: unknown): E.Either<DecodeFailure, t.TypeOf<C>> =>
-    pipe(
+  // Written as plain steps rather than a chain of Either combinators: this runs once per record
+  // on every hot path, and the combinators allocate on each call.
+  const validate = (json: unknown): E.Either<DecodeFailure, t.TypeOf<C>> => {
+    let result: t.Validation<t.TypeOf<C>>;
+    try {
       // A hand-written io-ts type may throw; decode must not, so that becomes a failure too.
-      E.tryCatch(
-        () => type.decode(json),
-        (error) =>
-          // io-ts recurses once per level, so hostile input like `[[[[…]]]]` can exhaust the stack.
-          fail(
-            error instanceof RangeError ? 'value is nested too deeply to check' : `the type threw: ${messageOf(error)}`,
-          ),
-      ),
-      E.chain(E.mapLeft((errors: t.Errors) => decodeFailure(name, reportErrors(errors)))),
-    );
+      result = type.decode(json);
+    } catch (error) {
+      // io-ts recurses once per level, so hostile input like `[[[[…]]]]` can exhaust the stack.
+      return E.left(
+        fail(
+          error instanceof RangeError ? 'value is nested too deeply to check' : `the type threw: ${messageOf(error)}`,
+        ),
+      );
+    }
+    return result._tag === 'Right' ? result : E.left(decodeFailure(name, reportErrors(result.left)));
+  };
 
   return {
     name,
@@ -68,21 +71,19 @@ export const jsonCodec = <C extends t.Mixed>(type: C, name: string = type.name):
       }
       return Buffer.from(json, 'utf8');
     },
-    decode: (bytes) =>
-      pipe(
-        requireBytes(name, bytes),
-        E.filterOrElse(
-          (buffer) => buffer.length > 0,
-          () => fail('value is empty'),
-        ),
-        E.chain((buffer) => pipe(decodeUtf8(buffer), E.mapLeft(fail))),
-        E.chain((text) =>
-          E.tryCatch(
-            (): unknown => JSON.parse(withoutByteOrderMark(text)),
-            (error) => fail(`not JSON: ${messageOf(error)}`),
-          ),
-        ),
-        E.chain(validate),
-      ),
+    decode: (bytes) => {
+      const buffer = requireBytes(name, bytes);
+      if (buffer._tag === 'Left') return buffer;
+      if (buffer.right.length === 0) return E.left(fail('value is empty'));
+      const text = decodeUtf8(buffer.right);
+      if (text._tag === 'Left') return E.left(fail(text.left));
+      let json: unknown;
+      try {
+        json = JSON.parse(withoutByteOrderMark(text.right));
+      } catch (error) {
+        return E.left(fail(`not JSON: ${messageOf(error)}`));
+      }
+      return validate(json);
+    },
   };
 };

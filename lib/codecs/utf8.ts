@@ -10,8 +10,10 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  *
  * @internal
  */
-export const decodeUtf8 = (bytes: Uint8Array): E.Either<string, string> =>
-  E.tryCatch(
-    () => strictUtf8.decode(bytes),
-    () => 'not valid UTF-8 text',
-  );
+export const decodeUtf8 = (bytes: Uint8Array): E.Either<string, string> => {
+  try {
+    return E.right(strictUtf8.decode(bytes));
+  } catch {
+    return E.left('not valid UTF-8 text');
+  }
+};

@@ -1,4 +1,4 @@
-import { asyncScheduler, mergeMap, Observable, SchedulerLike } from 'rxjs';
+import { asyncScheduler, Observable, SchedulerLike } from 'rxjs';
 import { DecodeError, ClosedError, OverloadedError, ProduceError, RequestTimeoutError } from '../errors/index.js';
 import {
   CORRELATION_ID_HEADER,
@@ -85,6 +85,9 @@ interface Counters {
   remoteErrors: number;
 }
 
+/** Passed to waiting requests when the requester closes; each turns it into its own ClosedError. */
+const requesterClosed = Symbol('requester closed');
+
 /** What a pending request does with a reply that is its own. */
 type Outcome = 'pending' | 'answered' | 'failed' | 'timedOut';
 
@@ -159,8 +162,12 @@ export function createRequester(options: RequesterOptions): Requester {
     (record) => pending.dispatch(record),
     options.keepAliveMs ?? 30_000,
     scheduler,
+    (error) => {
+      for (const fail of [...failers]) fail(error);
+    },
   );
-  const closers = new Set<() => void>();
+  // Whoever waits on the reply consumer: failed together when it fails or the requester closes.
+  const failers = new Set<(error: unknown) => void>();
   let closed = false;
   const fixedHeaders: OutgoingHeaders = {
     [REPLY_TOPIC_HEADER]: replyTopic,
@@ -265,17 +272,13 @@ export function createRequester(options: RequesterOptions): Requester {
       }
       // Registered before anything is produced: a fast reply cannot beat its registration.
       pending.register(entry);
-      const close = () => fail(new ClosedError({ what: 'requester', ...context() }));
-      closers.add(close);
-      // The reply consumer only completes when its transport stops it: no reply can come then.
-      const listening = listener.attach().subscribe({
-        error: fail,
-        complete: () => fail(new ClosedError({ what: 'reply consumer', ...context() })),
+      const failWithContext = (error: unknown) =>
+        fail(error === requesterClosed ? new ClosedError({ what: 'requester', ...context() }) : error);
+      failers.add(failWithContext);
+      listener.hold();
+      const cancelReady = listener.whenReady(() => {
+        if (outcome === 'pending') options.transport.produce([record]).catch(fail);
       });
-      const producing = listener
-        .whenReady()
-        .pipe(mergeMap(() => options.transport.produce([record])))
-        .subscribe({ error: fail });
       const timer = scheduler.schedule(() => {
         outcome = 'timedOut';
         pending.finish(entry, 'abandoned');
@@ -294,12 +297,12 @@ export function createRequester(options: RequesterOptions): Requester {
 
       return () => {
         timer.unsubscribe();
-        producing.unsubscribe();
-        closers.delete(close);
+        cancelReady();
+        failers.delete(failWithContext);
         if (outcome === 'timedOut') counters.timedOut += 1;
         if (outcome === 'pending') counters.cancelled += 1;
         pending.finish(entry, outcome === 'answered' ? 'answered' : 'abandoned');
-        listening.unsubscribe();
+        listener.release();
       };
     });
   }
@@ -314,17 +317,26 @@ export function createRequester(options: RequesterOptions): Requester {
           subscriber.error(new ClosedError({ what: 'requester', topic: replyTopic }));
           return;
         }
-        const listening = listener.attach().subscribe({ error: (error: unknown) => subscriber.error(error) });
-        const ready = listener.whenReady().subscribe(subscriber);
+        const fail = (error: unknown) =>
+          subscriber.error(
+            error === requesterClosed ? new ClosedError({ what: 'requester', topic: replyTopic }) : error,
+          );
+        failers.add(fail);
+        listener.hold();
+        const cancelReady = listener.whenReady(() => {
+          subscriber.next();
+          subscriber.complete();
+        });
         return () => {
-          ready.unsubscribe();
-          listening.unsubscribe();
+          cancelReady();
+          failers.delete(fail);
+          listener.release();
         };
       }),
     metrics: () => ({ pending: pending.size, ...counters, ...pending.counters }),
     close() {
       closed = true;
-      for (const close of [...closers]) close();
+      for (const fail of [...failers]) fail(requesterClosed);
       listener.close();
     },
   };
