@@ -1,6 +1,7 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import type { BenchTopics, RunResult } from './bench-types';
+import type { PendingMemoryResult } from './pending-memory';
 
 interface WorkerMessage {
   readonly type: 'ready' | 'progress' | 'result' | 'failed';
@@ -12,10 +13,13 @@ interface WorkerMessage {
 function startWorker(job: { readonly role: string; readonly [field: string]: unknown }): ChildProcess {
   // BENCH_PROFILE=requester (or responder) writes a V8 CPU profile of that side to bench/results/profiles.
   const profile = process.env.BENCH_PROFILE === job.role;
+  const execArgv = profile
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(__dirname, '..', '..', 'bench', 'results', 'profiles')}`]
+    : [];
+  // Measuring the heap needs a full collection on demand.
+  if (job.role === 'pending-memory') execArgv.push('--expose-gc');
   return fork(join(__dirname, 'worker.js'), [], {
-    execArgv: profile
-      ? ['--cpu-prof', `--cpu-prof-dir=${join(__dirname, '..', '..', 'bench', 'results', 'profiles')}`]
-      : [],
+    execArgv,
     env: { ...process.env, BENCH_JOB: JSON.stringify(job) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -62,5 +66,18 @@ export function runRequesterProcess(
     child.once('exit', (code) =>
       result ? resolve(result) : reject(new Error(`${job.variant} requester exited with ${code} before reporting`)),
     );
+  });
+}
+
+/** Measures the heap cost of pending requests in a fresh process (with --expose-gc). */
+export function measurePendingMemoryProcess(topics: BenchTopics, requests: number): Promise<PendingMemoryResult> {
+  const child = startWorker({ role: 'pending-memory', topics, requests });
+  return new Promise((resolve, reject) => {
+    let result: PendingMemoryResult | undefined;
+    child.on('message', (message: { type: string; result?: PendingMemoryResult; message?: string }) => {
+      if (message.type === 'result') result = message.result;
+      if (message.type === 'failed') reject(new Error(`pending-memory: ${message.message}`));
+    });
+    child.once('exit', (code) => (result ? resolve(result) : reject(new Error(`pending-memory exited with ${code}`))));
   });
 }

@@ -35,7 +35,7 @@ export function markdownTable(
     labels[result.variant] ?? result.variant,
     String(result.concurrency),
     `${result.requests}${result.cappedByDuration ? ' (capped)' : ''}`,
-    fixed(result.throughput, 0),
+    fixed(result.throughput, result.throughput < 10 ? 2 : 0),
     ...baselines.map((baseline) => ratio(result, results, baseline)),
     fixed(result.latencyMs.p50),
     fixed(result.latencyMs.p90),

@@ -7,6 +7,8 @@
  *   npm run bench                  full run (a few minutes)
  *   npm run bench -- --quick       small counts, as CI runs it (asserts nothing about speed)
  *   npm run bench -- --variants=kafkajs-floor,pubscribe-header --concurrency=64
+ *   npm run bench -- --rebalance-delay=0   the broker's group.initial.rebalance.delay.ms (default:
+ *                                          3000, Kafka's own default, what production brokers run)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -14,7 +16,8 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { acquireKafka } from '../tools/broker/acquire-kafka';
 import { projectRoot } from '../tools/broker/project-root';
-import { startResponderProcess, runRequesterProcess } from './bench-processes';
+import { measurePendingMemoryProcess, runRequesterProcess, startResponderProcess } from './bench-processes';
+import type { PendingMemoryResult } from './pending-memory';
 import type { RunResult } from './bench-types';
 import { latencyPlot } from './latency-plot';
 import { markdownTable } from './report';
@@ -35,6 +38,7 @@ const args = new Map(
 const quick = args.has('quick');
 const concurrencies = (args.get('concurrency') ?? '1,64,1024').split(',').map(Number);
 const chosen = args.get('variants')?.split(',');
+const rebalanceDelayMs = Number(args.get('rebalance-delay') ?? 3000);
 const selected = variants.filter((variant) => !chosen || chosen.includes(variant.name));
 
 function plan(variant: string, concurrency: number): Plan {
@@ -56,10 +60,14 @@ const tty = process.stdout.isTTY;
 const progress = (line: string) => (tty ? process.stdout.write(`\r\x1b[2K${line}`) : undefined);
 
 async function main(): Promise<void> {
-  const kafka = await acquireKafka({ log: (line) => console.log(`[kafka] ${line}`) });
+  const kafka = await acquireKafka({
+    log: (line) => console.log(`[kafka] ${line}`),
+    overrides: { 'group.initial.rebalance.delay.ms': rebalanceDelayMs },
+  });
   const admin = new Kafka({ clientId: 'bench-admin', brokers: [...kafka.brokers], logLevel: logLevel.NOTHING }).admin();
   const results: RunResult[] = [];
   const skipped: string[] = [];
+  let memory: PendingMemoryResult | undefined;
   const runs = selected.flatMap((variant) => concurrencies.map((concurrency) => ({ variant, concurrency })));
   const startedAt = new Date();
   try {
@@ -105,6 +113,28 @@ async function main(): Promise<void> {
         await admin.deleteTopics({ topics: [topics.requests, topics.replies, nestReplies] }).catch(() => undefined);
       }
     }
+    if (!args.has('no-memory')) {
+      progress('pending-request memory: measuring');
+      const id = `pending-${Date.now().toString(36)}`;
+      const topics = {
+        brokers: kafka.brokers,
+        requests: `bench-requests-${id}`,
+        replies: `bench-replies-${id}`,
+        groupPrefix: `bench-${id}`,
+      };
+      await admin.createTopics({
+        topics: [
+          { topic: topics.requests, numPartitions: 4 },
+          { topic: topics.replies, numPartitions: 4 },
+        ],
+        waitForLeaders: true,
+      });
+      memory = await measurePendingMemoryProcess(topics, quick ? 2_000 : 20_000);
+      await admin.deleteTopics({ topics: [topics.requests, topics.replies] }).catch(() => undefined);
+      const line = `pending-request memory: ${memory.heapBytesPerPending} heap bytes per pending request (${memory.pendingRequests} pending)`;
+      if (tty) progress(`${line}\n`);
+      else console.log(line);
+    }
   } finally {
     await admin.disconnect();
     await kafka.release();
@@ -114,7 +144,7 @@ async function main(): Promise<void> {
   const table = markdownTable(results, labels, baselines);
   const settings = kafka.external
     ? `external cluster (${kafka.describe}); its group.initial.rebalance.delay.ms is not known here`
-    : `${kafka.describe}, group.initial.rebalance.delay.ms=0, one combined broker+controller node, -Xmx384m`;
+    : `${kafka.describe}, group.initial.rebalance.delay.ms=${rebalanceDelayMs}, one combined broker+controller node, -Xmx384m`;
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   const markdown = [
     `# Benchmark results (${quick ? 'quick' : 'full'} run)`,
@@ -126,13 +156,22 @@ async function main(): Promise<void> {
     table,
     '',
     ...skipped.map((line) => `- ${line}`),
+    ...(memory
+      ? [
+          '',
+          `Pending-request memory (pubscribe requester): ${memory.heapBytesPerPending} heap bytes per pending request, ` +
+            `measured with ${memory.pendingRequests} unanswered requests (heap ${memory.heapBeforeMiB.toFixed(1)} MiB before, ` +
+            `${memory.heapWithPendingMiB.toFixed(1)} MiB with them pending, ${memory.heapAfterCancelMiB.toFixed(1)} MiB after ` +
+            `cancelling them; pending after cancel: ${memory.pendingAfterCancel}).`,
+        ]
+      : []),
   ].join('\n');
   const folder = join(projectRoot(), 'bench', 'results', quick ? 'quick' : 'full');
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, 'results.md'), `${markdown}\n`);
   writeFileSync(
     join(folder, 'results.json'),
-    `${JSON.stringify({ startedAt, machine, broker: settings, quick, results, skipped }, null, 2)}\n`,
+    `${JSON.stringify({ startedAt, machine, broker: settings, quick, results, skipped, pendingMemory: memory }, null, 2)}\n`,
   );
   for (const concurrency of concurrencies) {
     const atConcurrency = results.filter((result) => result.concurrency === concurrency);
@@ -142,6 +181,7 @@ async function main(): Promise<void> {
   }
   console.log(`\n${table}\n`);
   for (const line of skipped) console.log(`- ${line}`);
+  if (memory) console.log(`- pending-request memory: ${memory.heapBytesPerPending} heap bytes per pending request`);
   console.log(`\nwritten to ${folder}`);
   const broken = results.filter((result) => result.errors + result.wrongReplies > 0);
   if (broken.length > 0) {

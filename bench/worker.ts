@@ -6,10 +6,11 @@
 import type { BenchTopics, RunResult } from './bench-types';
 import { closedLoop } from './closed-loop';
 import { quantile, thin } from './latency-stats';
+import { measurePendingMemory } from './pending-memory';
 import { variantNamed } from './variants';
 
 interface Job {
-  readonly role: 'responder' | 'requester';
+  readonly role: 'responder' | 'requester' | 'pending-memory';
   readonly variant: string;
   readonly topics: BenchTopics;
   readonly concurrency: number;
@@ -72,7 +73,13 @@ async function runRequester(): Promise<void> {
   send({ type: 'result', result });
 }
 
-(job.role === 'responder' ? runResponder() : runRequester()).catch((error: unknown) => {
+const roles = {
+  responder: runResponder,
+  requester: runRequester,
+  'pending-memory': async () => send({ type: 'result', result: await measurePendingMemory(job.topics, job.requests) }),
+};
+
+roles[job.role]().catch((error: unknown) => {
   send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
   process.exit(1);
 });
