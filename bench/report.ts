@@ -7,7 +7,9 @@ export function ratio(result: RunResult, results: readonly RunResult[], baseline
   const base = results.find(
     (candidate) => candidate.variant === baseline && candidate.concurrency === result.concurrency,
   );
-  return base && base.throughput > 0 ? `${(result.throughput / base.throughput).toFixed(2)}x` : 'n/a';
+  if (!base || base.throughput <= 0) return 'n/a';
+  const value = result.throughput / base.throughput;
+  return `${value >= 0.1 ? value.toFixed(2) : value.toPrecision(2)}x`;
 }
 
 /** The markdown table of every run, with throughput ratios against the baselines named. */
