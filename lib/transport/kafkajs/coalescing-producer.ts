@@ -1,6 +1,8 @@
 import type { Message, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
 import type { OutgoingRecord, ProducedRecord } from '../records.js';
-import { toProduceError } from './kafkajs-errors.js';
+import { ConnectionError, ProduceError, PubScribeError } from '../../errors/index.js';
+import { connectionReason, toProduceError } from './kafkajs-errors.js';
+import { isLegalTopicName, MissingTopics } from './topic-health.js';
 
 interface Pending {
   readonly record: OutgoingRecord;
@@ -43,19 +45,36 @@ export class CoalescingProducer {
 
   constructor(
     private readonly producer: Producer,
+    private readonly missingTopics: MissingTopics,
     private readonly maxInFlight = 4,
   ) {}
 
   /** Queues records for the next batch; resolves per record once acknowledged. */
   produce(records: readonly OutgoingRecord[]): Promise<ProducedRecord[]> {
-    const results = records.map(
-      (record) =>
-        new Promise<ProducedRecord>((resolve, reject) => {
-          this.queue.push({ record, resolve, reject });
-        }),
-    );
+    const results = records.map((record) => {
+      const refusal = this.refuse(record.topic);
+      if (refusal) return Promise.reject(refusal);
+      return new Promise<ProducedRecord>((resolve, reject) => {
+        this.queue.push({ record, resolve, reject });
+      });
+    });
     this.scheduleFlush();
     return Promise.all(results);
+  }
+
+  /** A record that cannot be produced fails at once instead of joining (and failing) a batch. */
+  private refuse(topic: string): PubScribeError | undefined {
+    if (!isLegalTopicName(topic)) {
+      return new ProduceError({
+        topic,
+        retriable: false,
+        cause: new Error(`'${topic}' is not a legal Kafka topic name`),
+      });
+    }
+    if (this.missingTopics.isKnownMissing(topic)) {
+      return new ConnectionError({ reason: 'unknown-topic', retriable: false, topic, what: 'produce' });
+    }
+    return undefined;
   }
 
   /** Connects once, on first use. */
@@ -95,7 +114,15 @@ export class CoalescingProducer {
       const metadata = await this.producer.sendBatch({ topicMessages: groupByTopic(batch) });
       for (const pending of batch) pending.resolve(placed(pending.record, metadata));
     } catch (error) {
-      for (const pending of batch) pending.reject(toProduceError(error, pending.record.topic));
+      const topics = [...new Set(batch.map((pending) => pending.record.topic))];
+      if (topics.length === 1) {
+        if (connectionReason(error) === 'unknown-topic') this.missingTopics.markMissing(topics[0]!);
+        for (const pending of batch) pending.reject(toProduceError(error, pending.record.topic));
+        return;
+      }
+      // One bad topic (a reply topic named by a stranger's header, say) must not fail the records
+      // of every other topic that shared its batch: send each topic on its own.
+      await Promise.all(topics.map((topic) => this.send(batch.filter((pending) => pending.record.topic === topic))));
     }
   }
 

@@ -1,10 +1,11 @@
 import { Kafka, KafkaConfig, logLevel, ProducerConfig } from 'kafkajs';
-import { Observable } from 'rxjs';
+import { asyncScheduler, Observable, SchedulerLike } from 'rxjs';
 import { ClosedError } from '../../errors/index.js';
 import type { OutgoingRecord, ProducedRecord } from '../records.js';
 import type { ConsumerSubscription, Transport, TransportEvent } from '../transport.js';
 import { CoalescingProducer } from './coalescing-producer.js';
 import { pinnedConsumer } from './pinned-consumer.js';
+import { MissingTopics } from './topic-health.js';
 
 /**
  * Options of {@link kafkajsTransport}.
@@ -19,6 +20,8 @@ export interface KafkajsTransportOptions {
   readonly producer?: ProducerConfig;
   /** Produce batches outstanding at once. Default 4. */
   readonly maxInFlightBatches?: number;
+  /** Reads the time (how long a missing topic is remembered). Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
 }
 
 /**
@@ -42,6 +45,7 @@ export function kafkajsTransport(options: KafkajsTransportOptions): Transport {
     options.kafka instanceof Kafka ? options.kafka : new Kafka({ logLevel: logLevel.WARN, ...options.kafka });
   const producer = new CoalescingProducer(
     kafka.producer({ allowAutoTopicCreation: false, ...options.producer }),
+    new MissingTopics(options.scheduler ?? asyncScheduler),
     options.maxInFlightBatches,
   );
   const teardowns = new Set<Promise<void>>();
