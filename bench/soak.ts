@@ -29,7 +29,7 @@ const inFlight = Number(args.get('in-flight') ?? 1000);
 const sampleEveryMs = 5_000;
 
 interface MinuteStats {
-  readonly minute: number | 'drain';
+  readonly minute: number;
   readonly answered: number;
   readonly errors: number;
   readonly p50: number;
@@ -71,10 +71,10 @@ async function main(): Promise<void> {
     const memory = process.memoryUsage();
     samples.push({ atSeconds: elapsedMs() / 1000, rssMiB: memory.rss / 2 ** 20, heapMiB: memory.heapUsed / 2 ** 20 });
   }, sampleEveryMs);
-  const closeMinute = (drain = false) => {
+  const closeMinute = () => {
     const sorted = latencies.sort((a, b) => a - b);
     const stats: MinuteStats = {
-      minute: drain ? 'drain' : perMinute.length + 1,
+      minute: perMinute.length + 1,
       answered: sorted.length,
       errors: minuteErrors,
       p50: quantile(sorted, 0.5),
@@ -114,8 +114,8 @@ async function main(): Promise<void> {
   } finally {
     clearInterval(sampler);
     clearInterval(minuteTimer);
-    // Requests still in flight when time ran out: reported apart, they are not a full minute.
-    if (latencies.length > 0) closeMinute(true);
+    // The last minute (its timer races the end of the run), with the requests that were in flight.
+    if (latencies.length > 0) closeMinute();
     await requester.close();
     await responder.stop();
     await admin.deleteTopics({ topics: [topics.requests, topics.replies] }).catch(() => undefined);
