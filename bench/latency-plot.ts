@@ -43,7 +43,7 @@ export function latencyPlot(
       `<text x="${left - 8}" y="${y(value) + 4}" text-anchor="end">${value >= 1 ? value : value.toFixed(2)} ms</text>`,
     );
   }
-  for (const percentile of [0, 25, 50, 75, 90, 99, 100]) {
+  for (const percentile of [0, 25, 50, 75, 90, 100]) {
     const px = x(percentile / 100);
     parts.push(
       `<line x1="${px}" x2="${px}" y1="${top}" y2="${top + plotHeight}" stroke="#eee"/>`,
