@@ -29,7 +29,7 @@ export function latencyPlot(
   const logLow = Math.floor(Math.log10(low));
   const logHigh = Math.ceil(Math.log10(high));
   const y = (ms: number) =>
-    top + plotHeight - ((Math.log10(Math.max(ms, low)) - logLow) / (logHigh - logLow)) * plotHeight;
+    top + plotHeight - ((Math.log10(Math.max(ms, 10 ** logLow)) - logLow) / (logHigh - logLow)) * plotHeight;
   const x = (fraction: number) => left + fraction * plotWidth;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
