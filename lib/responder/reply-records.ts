@@ -42,7 +42,18 @@ export function replyDestination(
   if (correlationId) headers[CORRELATION_ID_HEADER] = correlationId;
   const traceparent = some(headerBytes(record.headers, TRACEPARENT_HEADER));
   if (traceparent) headers[TRACEPARENT_HEADER] = traceparent;
-  return { topic, partition: some(headerInt32(record.headers, REPLY_PARTITION_HEADER)), headers, key: record.key };
+  return { topic, partition: replyPartition(record), headers, key: record.key };
+}
+
+/**
+ * `kafka_replyPartition` as Spring writes it (a 4-byte big-endian integer) or as NestJS's
+ * `ClientKafka` does (the partition number as decimal text, such as `"0"`). Digits come first: an
+ * integer whose four bytes are all ASCII digits would name a partition above 800 million.
+ */
+function replyPartition(record: ConsumedRecord): number | undefined {
+  const text = some(headerString(record.headers, REPLY_PARTITION_HEADER));
+  if (text !== undefined && /^[0-9]{1,10}$/.test(text)) return Number(text);
+  return some(headerInt32(record.headers, REPLY_PARTITION_HEADER));
 }
 
 /** A reply value; `last` marks the end of the reply stream (Nest's end marker). @internal */

@@ -42,6 +42,10 @@ export class CoalescingProducer {
   private inFlight = 0;
   private flushScheduled = false;
   private connecting: Promise<void> | undefined;
+  /** Topics a batch was acknowledged for: kafkajs holds their metadata. */
+  private readonly knownTopics = new Set<string>();
+  /** Topics whose first batch is in flight: their later records wait for it (see `flush`). */
+  private readonly firstSends = new Set<string>();
 
   constructor(
     private readonly producer: Producer,
@@ -97,12 +101,23 @@ export class CoalescingProducer {
   }
 
   private flush(): void {
+    // The first send to a topic fetches its metadata first; a batch sent meanwhile can be appended
+    // before it, and a responder's end marker would then overtake the reply before it. So records
+    // for a topic wait while its first batch is in flight; other topics go on.
     while (this.queue.length > 0 && this.inFlight < this.maxInFlight) {
-      const batch = this.queue;
-      this.queue = [];
+      const batch: Pending[] = [];
+      const held: Pending[] = [];
+      for (const pending of this.queue) (this.firstSends.has(pending.record.topic) ? held : batch).push(pending);
+      if (batch.length === 0) return;
+      this.queue = held;
       this.inFlight += 1;
+      const fresh = new Set(
+        batch.map((pending) => pending.record.topic).filter((topic) => !this.knownTopics.has(topic)),
+      );
+      for (const topic of fresh) this.firstSends.add(topic);
       void this.send(batch).finally(() => {
         this.inFlight -= 1;
+        for (const topic of fresh) this.firstSends.delete(topic);
         if (this.queue.length > 0) this.flush();
       });
     }
@@ -112,6 +127,7 @@ export class CoalescingProducer {
     try {
       await this.connect();
       const metadata = await this.producer.sendBatch({ topicMessages: groupByTopic(batch) });
+      for (const pending of batch) this.knownTopics.add(pending.record.topic);
       for (const pending of batch) pending.resolve(placed(pending.record, metadata));
     } catch (error) {
       const topics = [...new Set(batch.map((pending) => pending.record.topic))];

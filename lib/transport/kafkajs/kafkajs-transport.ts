@@ -20,7 +20,7 @@ export interface KafkajsTransportOptions {
   readonly producer?: ProducerConfig;
   /** Produce batches outstanding at once. Default 4. */
   readonly maxInFlightBatches?: number;
-  /** Reads the time (how long a missing topic is remembered). Default `asyncScheduler`. */
+  /** Runs the transport's own waits (retry back-off, how long a missing topic is remembered). Default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
 }
 
@@ -41,11 +41,12 @@ export interface KafkajsTransportOptions {
  * @category transport
  */
 export function kafkajsTransport(options: KafkajsTransportOptions): Transport {
+  const scheduler = options.scheduler ?? asyncScheduler;
   const kafka =
     options.kafka instanceof Kafka ? options.kafka : new Kafka({ logLevel: logLevel.WARN, ...options.kafka });
   const producer = new CoalescingProducer(
     kafka.producer({ allowAutoTopicCreation: false, ...options.producer }),
-    new MissingTopics(options.scheduler ?? asyncScheduler),
+    new MissingTopics(scheduler),
     options.maxInFlightBatches,
   );
   const teardowns = new Set<Promise<void>>();
@@ -58,7 +59,7 @@ export function kafkajsTransport(options: KafkajsTransportOptions): Transport {
       return producer.produce(records);
     },
     consume(subscription: ConsumerSubscription): Observable<TransportEvent> {
-      const consumer = pinnedConsumer(kafka, subscription, teardowns);
+      const consumer = pinnedConsumer(kafka, subscription, teardowns, scheduler);
       return new Observable<TransportEvent>((subscriber) => {
         if (closed) {
           subscriber.error(new ClosedError({ what: 'transport', topic: subscription.topics[0] }));

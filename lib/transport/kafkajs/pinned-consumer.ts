@@ -1,5 +1,5 @@
 import type { Admin, Consumer, ConsumerCrashEvent, ConsumerGroupJoinEvent, EachBatchPayload, Kafka } from 'kafkajs';
-import { Observable, Subscriber } from 'rxjs';
+import { firstValueFrom, Observable, SchedulerLike, Subscriber, timer } from 'rxjs';
 import type { ConsumedRecord, PartitionPosition, TopicPartition } from '../records.js';
 import type { ConsumerSubscription, TransportEvent } from '../transport.js';
 import { toConnectionError } from './kafkajs-errors.js';
@@ -37,11 +37,46 @@ interface ConsumerRun {
  * Seeds the tracker with each topic's log ends (or starts) before the consumer joins: this is the
  * moment the ready guarantee is measured from.
  */
-async function seedPositions(run: ConsumerRun, subscription: ConsumerSubscription): Promise<void> {
+async function seedPositions(
+  run: ConsumerRun,
+  subscription: ConsumerSubscription,
+  scheduler: SchedulerLike,
+): Promise<void> {
   for (const topic of subscription.topics) {
-    const offsets = await run.admin.fetchTopicOffsets(topic);
+    const offsets = await withLeaderRetries(
+      scheduler,
+      () => run.admin.fetchTopicOffsets(topic),
+      async () => {
+        await run.admin.fetchTopicMetadata({ topics: [topic] });
+      },
+    );
     for (const entry of offsets) {
       run.tracker.seed(topic, entry.partition, subscription.startAt === 'earliest' ? entry.low : entry.high);
+    }
+  }
+}
+
+const leaderMoving = new Set(['NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE']);
+
+/**
+ * kafkajs's `fetchTopicOffsets` gives up at once when a partition has no serving leader yet (a
+ * topic created a moment ago, or a leader moving after a broker failure), though both clear in
+ * moments. Retry those, refreshing metadata between attempts.
+ */
+async function withLeaderRetries<T>(
+  scheduler: SchedulerLike,
+  work: () => Promise<T>,
+  refresh: () => Promise<void>,
+  attempts = 8,
+): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      const type = (error as { type?: unknown } | null)?.type;
+      if (attempt >= attempts || typeof type !== 'string' || !leaderMoving.has(type)) throw error;
+      await firstValueFrom(timer(Math.min(2_000, 100 * 2 ** (attempt - 1)), scheduler));
+      await refresh().catch(() => undefined);
     }
   }
 }
@@ -190,6 +225,7 @@ export function pinnedConsumer(
   kafka: Kafka,
   subscription: ConsumerSubscription,
   teardowns: Set<Promise<void>>,
+  scheduler: SchedulerLike,
 ): Observable<TransportEvent> {
   return new Observable<TransportEvent>((subscriber) => {
     const consumer = kafka.consumer({
@@ -229,7 +265,7 @@ export function pinnedConsumer(
 
     const started = (async () => {
       await run.admin.connect();
-      await seedPositions(run, subscription);
+      await seedPositions(run, subscription, scheduler);
       if (run.closed) return;
       await run.consumer.connect();
       await run.consumer.subscribe({

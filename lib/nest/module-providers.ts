@@ -1,0 +1,61 @@
+import type { Provider } from '@nestjs/common';
+import { createRequester } from '../requester/requester.js';
+import type { Transport } from '../transport/transport.js';
+import {
+  PUBSCRIBE_MODULE_OPTIONS,
+  PUBSCRIBE_REQUESTER,
+  PUBSCRIBE_TRANSPORT,
+  PUBSCRIBE_TRANSPORT_HANDLE,
+} from './constants.js';
+import type { PubScribeModuleAsyncOptions, PubScribeModuleOptions, PubScribeOptionsFactory } from './module-options.js';
+import { PubScribeLifecycle } from './pubscribe-lifecycle.js';
+import { resolveTransport, TransportHandle } from './transport-source.js';
+
+/** The longest delay Node's timers accept: "keep the reply consumer for the application's life". */
+const LIFETIME_MS = 2_147_483_647;
+
+/** The transport, the requester and their lifecycle, built from the options token. @internal */
+export const coreProviders: Provider[] = [
+  {
+    provide: PUBSCRIBE_TRANSPORT_HANDLE,
+    useFactory: (options: PubScribeModuleOptions) => resolveTransport(options.transport),
+    inject: [PUBSCRIBE_MODULE_OPTIONS],
+  },
+  {
+    provide: PUBSCRIBE_TRANSPORT,
+    useFactory: (handle: TransportHandle) => handle.transport,
+    inject: [PUBSCRIBE_TRANSPORT_HANDLE],
+  },
+  {
+    provide: PUBSCRIBE_REQUESTER,
+    useFactory: (options: PubScribeModuleOptions, transport: Transport) =>
+      createRequester({ keepAliveMs: LIFETIME_MS, ...options.requester, transport }),
+    inject: [PUBSCRIBE_MODULE_OPTIONS, PUBSCRIBE_TRANSPORT],
+  },
+  PubScribeLifecycle,
+];
+
+const fromFactory = (factory: PubScribeOptionsFactory) => factory.createPubScribeOptions();
+
+/**
+ * The options provider of `forRootAsync`, and the factory class it needs (for `useClass`).
+ *
+ * @internal
+ */
+export function asyncOptionsProviders(options: PubScribeModuleAsyncOptions): Provider[] {
+  const { useFactory, useClass, useExisting } = options;
+  const ways = [useFactory, useClass, useExisting].filter((way) => way !== undefined);
+  if (ways.length !== 1) {
+    throw new TypeError('PubScribeModule.forRootAsync: give exactly one of `useFactory`, `useClass`, `useExisting`.');
+  }
+  if (useFactory) {
+    return [{ provide: PUBSCRIBE_MODULE_OPTIONS, useFactory, inject: options.inject ?? [] }];
+  }
+  if (useClass) {
+    return [
+      { provide: useClass, useClass },
+      { provide: PUBSCRIBE_MODULE_OPTIONS, useFactory: fromFactory, inject: [useClass] },
+    ];
+  }
+  return useExisting ? [{ provide: PUBSCRIBE_MODULE_OPTIONS, useFactory: fromFactory, inject: [useExisting] }] : [];
+}
