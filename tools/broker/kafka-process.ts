@@ -7,14 +7,33 @@ import { createWriteStream, existsSync, readFileSync } from 'node:fs';
  * --pdeathsig`), so even a SIGKILL of Node cannot leave a broker behind.
  */
 const live = new Set<ChildProcess>();
+/** The JVMs suspended by `freezeProcess` and not thawed since. */
+const frozen = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => {
-    for (const child of live) child.kill('SIGKILL');
+    // SIGKILL ends a stopped (frozen) process too; SIGCONT after it is for the record only.
+    for (const child of live) {
+      child.kill('SIGKILL');
+      if (frozen.has(child)) child.kill('SIGCONT');
+    }
   });
+}
+
+/** Suspends a JVM (SIGSTOP) for a fault test; the exit hook still kills it. */
+export function freezeProcess(child: ChildProcess): void {
+  if (!live.has(child)) return;
+  child.kill('SIGSTOP');
+  frozen.add(child);
+}
+
+/** Resumes a JVM suspended by `freezeProcess` (SIGCONT); harmless when it is not frozen. */
+export function thawProcess(child: ChildProcess): void {
+  if (!frozen.delete(child)) return;
+  child.kill('SIGCONT');
 }
 
 const setprivAvailable = (() => {
@@ -37,6 +56,7 @@ export function spawnJava(args: readonly string[], logFile: string): ChildProces
   live.add(child);
   child.once('exit', () => {
     live.delete(child);
+    frozen.delete(child);
     log.end();
   });
   return child;

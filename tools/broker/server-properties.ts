@@ -20,6 +20,10 @@ export function serverProperties(
   overrides: BrokerOverrides = {},
 ): string {
   const replication = Math.min(3, cluster.length);
+  // Several nodes: a dead broker is fenced (and dropped from every ISR) after the session timeout,
+  // 9 s by default; 3 s makes failover tests wait less. The heartbeat must stay well below it.
+  const failover: Record<string, number> =
+    cluster.length > 1 ? { 'broker.session.timeout.ms': 3000, 'broker.heartbeat.interval.ms': 500 } : {};
   const settings: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
     'node.id': node.nodeId,
@@ -44,6 +48,7 @@ export function serverProperties(
     'num.io.threads': 2,
     'log.cleaner.dedupe.buffer.size': 8388608,
     'auto.create.topics.enable': false,
+    ...failover,
     ...overrides,
   };
   return Object.entries(settings)
