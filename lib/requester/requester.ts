@@ -40,7 +40,7 @@ export interface RequesterOptions {
   readonly keepAliveMs?: number;
   /** Every timer (timeouts, keep-alive, deadlines) runs on it. Default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
-  /** Settings of the reply consumer. */
+  /** Settings of the reply consumer. Default session timeout 10 000 ms, heartbeat every 1 000 ms. */
   readonly consumer?: Pick<
     ConsumerSubscription,
     'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'maxWaitTimeMs' | 'metadataMaxAgeMs'
@@ -157,6 +157,11 @@ export function createRequester(options: RequesterOptions): Requester {
       topics: [replyTopic],
       groupId: options.groupId ?? `pubscribe-replies-${newCorrelationId()}`,
       membership: 'private',
+      // A reply consumer that crashed rejoins as a new member, and its group waits for the old
+      // member's session to expire before replies flow again: keep that wait short (kafkajs's
+      // default is 30 s). The broker's floor, group.min.session.timeout.ms, is 6 s by default.
+      sessionTimeoutMs: 10_000,
+      heartbeatIntervalMs: 1_000,
       ...options.consumer,
     },
     (record) => pending.dispatch(record),

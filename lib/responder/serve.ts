@@ -61,7 +61,7 @@ export interface ResponderOptions<Request, Reply> {
   readonly partitionsConsumedConcurrently?: number;
   /** Reads the time for deadlines and durations. Default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
-  /** Settings of the request consumer. */
+  /** Settings of the request consumer. Default session timeout 10 000 ms, heartbeat every 1 000 ms. */
   readonly consumer?: Pick<
     ConsumerSubscription,
     'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'maxWaitTimeMs' | 'metadataMaxAgeMs' | 'startAt'
@@ -231,6 +231,10 @@ export function serve<Request, Reply>(options: ResponderOptions<Request, Reply>)
       membership: 'shared',
       acknowledge: true,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4,
+      // A member that crashed and rejoined waits for its old session to expire before the group
+      // settles: keep that short. Heartbeats continue while a batch is being handled.
+      sessionTimeoutMs: 10_000,
+      heartbeatIntervalMs: 1_000,
       ...options.consumer,
     }),
   ).pipe(

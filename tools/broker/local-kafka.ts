@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrokerStartError } from './errors';
 import { freePorts } from './free-port';
+import { SaslListener, saslProperties } from './sasl';
 import { exited, freezeProcess, residentBytes, runJava, spawnJava, tail, thawProcess } from './kafka-process';
 import { ensureKafkaInstalled, requireJava } from './provision';
 import { BrokerOverrides, brokerLog4j2, KafkaNodeLayout, serverProperties } from './server-properties';
@@ -24,6 +25,8 @@ export interface LocalKafkaOptions {
   readonly log?: (line: string) => void;
   /** Broker loggers to raise, e.g. `{ 'kafka.cluster.Partition': 'INFO' }` (the log keeps warnings only otherwise). */
   readonly logLevels?: Readonly<Record<string, string>>;
+  /** Adds a SASL_PLAINTEXT listener with PLAIN users and ACL authorization (see `saslBrokers`). */
+  readonly sasl?: SaslListener;
 }
 
 /** One node of a local cluster. `pid` is the JVM running now (undefined while the node is down). */
@@ -44,6 +47,8 @@ export interface LocalKafka {
   readonly version: string;
   /** `host:port` of every node, for a client's `brokers` option. */
   readonly brokers: readonly string[];
+  /** `host:port` of every node's SASL_PLAINTEXT listener (empty without the `sasl` option). */
+  readonly saslBrokers: readonly string[];
   /** Every node, with the pid of its current JVM. */
   readonly nodes: readonly LocalKafkaNode[];
   /** Milliseconds from spawning the JVMs until every client port accepted connections. */
@@ -118,6 +123,7 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
   const installation = ensureKafkaInstalled(log);
   const root = mkdtempSync(join(tmpdir(), 'pubscribe-kafka-'));
   const ports = await freePorts(count * 2);
+  const saslPorts = options.sasl ? await freePorts(count) : [];
   const layouts: KafkaNodeLayout[] = Array.from({ length: count }, (_, index) => ({
     nodeId: index + 1,
     port: ports[index * 2]!,
@@ -144,7 +150,13 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
     const folder = join(root, `node-${layout.nodeId}`);
     mkdirSync(folder, { recursive: true });
     const config = join(folder, 'server.properties');
-    writeFileSync(config, serverProperties(layout, layouts, options.overrides));
+    const sasl =
+      options.sasl &&
+      saslProperties(
+        { port: layout.port, controllerPort: layout.controllerPort, saslPort: saslPorts[layout.nodeId - 1]! },
+        options.sasl,
+      );
+    writeFileSync(config, serverProperties(layout, layouts, { ...sasl, ...options.overrides }));
     return { layout, config, logFile: join(folder, 'broker.log') };
   });
 
@@ -230,6 +242,7 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
   return {
     version: installation.version,
     brokers: layouts.map((layout) => `127.0.0.1:${layout.port}`),
+    saslBrokers: saslPorts.map((port) => `127.0.0.1:${port}`),
     nodes: nodes.map((node) => ({
       nodeId: node.layout.nodeId,
       port: node.layout.port,

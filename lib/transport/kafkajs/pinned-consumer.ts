@@ -1,5 +1,5 @@
 import type { Admin, Consumer, ConsumerCrashEvent, ConsumerGroupJoinEvent, EachBatchPayload, Kafka } from 'kafkajs';
-import { firstValueFrom, Observable, SchedulerLike, Subscriber, timer } from 'rxjs';
+import { firstValueFrom, interval, Observable, SchedulerLike, Subscriber, timer } from 'rxjs';
 import type { ConsumedRecord, PartitionPosition, TopicPartition } from '../records.js';
 import type { ConsumerSubscription, TransportEvent } from '../transport.js';
 import { toConnectionError } from './kafkajs-errors.js';
@@ -27,6 +27,7 @@ interface ConsumerRun {
   readonly admin: Admin;
   readonly tracker: PositionTracker;
   readonly committer: OffsetCommitter;
+  readonly scheduler: SchedulerLike;
   owned: Set<string>;
   generation: number;
   closed: boolean;
@@ -192,6 +193,11 @@ async function onBatch(
     }
     return;
   }
+  // kafkajs heartbeats between batches; while handlers work on this one, keep the membership alive
+  // so a slow batch does not cost the member its partitions.
+  const heartbeats = interval(subscription.heartbeatIntervalMs ?? 3_000, run.scheduler).subscribe(() => {
+    payload.heartbeat().catch(() => undefined);
+  });
   const acknowledged = await new Promise<boolean>((resolve) => {
     const abandon = () => resolve(false);
     run.pendingAcks.add(abandon);
@@ -206,6 +212,7 @@ async function onBatch(
       },
     });
   });
+  heartbeats.unsubscribe();
   if (!acknowledged || run.closed) return;
   run.tracker.advancePast(batch.topic, batch.partition, last.offset);
   payload.resolveOffset(last.offset);
@@ -241,6 +248,7 @@ export function pinnedConsumer(
       admin: kafka.admin(),
       tracker: new PositionTracker(),
       committer: new OffsetCommitter(consumer),
+      scheduler,
       owned: new Set(),
       generation: 0,
       closed: false,

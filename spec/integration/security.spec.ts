@@ -1,0 +1,190 @@
+import { expect } from 'chai';
+import {
+  AclOperationTypes,
+  AclPermissionTypes,
+  AclResourceTypes,
+  Kafka,
+  logLevel,
+  LogEntry,
+  ResourcePatternTypes,
+} from 'kafkajs';
+import { firstValueFrom, Subscription } from 'rxjs';
+import { isConnectionError } from '../../lib/errors';
+import { createRequester } from '../../lib/requester';
+import { kafkajsTransport } from '../../lib/transport';
+import { LocalKafka, startLocalKafka } from '../../tools/broker/local-kafka';
+import { pingCodec, pongCodec, startResponder } from '../support/echo-responder';
+import { uniqueName } from '../support/kafka-fixtures';
+
+const passwords = { admin: 'admin-secret-7f3a', alice: 'alice-secret-91c2', bob: 'bob-secret-44d0' };
+
+describe('security: SASL/PLAIN and ACLs (real broker with a SASL_PLAINTEXT listener)', function () {
+  this.timeout(120_000);
+  let kafka: LocalKafka;
+  const logged: string[] = [];
+  const requests = uniqueName('secure-requests');
+  const replies = uniqueName('secure-replies');
+
+  /** A kafkajs client on the SASL listener whose log lines are kept, to look for secrets in them. */
+  const client = (user: keyof typeof passwords | 'mallory', password: string, clientId = uniqueName(user)) =>
+    new Kafka({
+      clientId,
+      brokers: [...kafka.saslBrokers],
+      sasl: { mechanism: 'plain', username: user, password },
+      connectionTimeout: 3_000,
+      retry: { retries: 2, initialRetryTime: 100 },
+      logLevel: logLevel.DEBUG,
+      logCreator: () => (entry: { log: LogEntry['log'] }) => void logged.push(JSON.stringify(entry.log)),
+    });
+
+  before(async () => {
+    kafka = await startLocalKafka({ sasl: { users: passwords } });
+    const admin = client('admin', passwords.admin).admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({
+        topics: [
+          { topic: requests, numPartitions: 1 },
+          { topic: replies, numPartitions: 1 },
+        ],
+        waitForLeaders: true,
+      });
+      const allow = (
+        principal: string,
+        resourceType: AclResourceTypes,
+        resourceName: string,
+        operation: AclOperationTypes,
+        prefixed = false,
+      ) => ({
+        principal,
+        resourceType,
+        resourceName,
+        resourcePatternType: prefixed ? ResourcePatternTypes.PREFIXED : ResourcePatternTypes.LITERAL,
+        host: '*',
+        operation,
+        permissionType: AclPermissionTypes.ALLOW,
+      });
+      await admin.createAcls({
+        acl: [
+          // alice: may send requests and read replies, in groups named alice-*
+          allow('User:alice', AclResourceTypes.TOPIC, requests, AclOperationTypes.WRITE),
+          allow('User:alice', AclResourceTypes.TOPIC, requests, AclOperationTypes.DESCRIBE),
+          allow('User:alice', AclResourceTypes.TOPIC, replies, AclOperationTypes.READ),
+          allow('User:alice', AclResourceTypes.TOPIC, replies, AclOperationTypes.DESCRIBE),
+          allow('User:alice', AclResourceTypes.GROUP, 'alice-', AclOperationTypes.READ, true),
+          // bob: may send requests but not read the reply topic
+          allow('User:bob', AclResourceTypes.TOPIC, requests, AclOperationTypes.WRITE),
+          allow('User:bob', AclResourceTypes.TOPIC, requests, AclOperationTypes.DESCRIBE),
+          allow('User:bob', AclResourceTypes.GROUP, 'bob-', AclOperationTypes.READ, true),
+        ],
+      });
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  after(async () => {
+    await kafka?.stop();
+  });
+
+  it('correct credentials work end to end', async () => {
+    const responderTransport = kafkajsTransport({ kafka: client('admin', passwords.admin) });
+    const transport = kafkajsTransport({ kafka: client('alice', passwords.alice) });
+    const requester = createRequester({
+      transport,
+      replyTopic: replies,
+      groupId: uniqueName('alice'),
+      timeoutMs: 20_000,
+    });
+    const subscriptions = new Subscription();
+    try {
+      subscriptions.add(
+        (await startResponder(responderTransport, requests, uniqueName('secure-responder'))).subscription,
+      );
+      const reply = await firstValueFrom(
+        requester.request({
+          topic: requests,
+          value: { instance: 'alice', n: 1 },
+          codec: pingCodec,
+          replyCodec: pongCodec,
+        }),
+      );
+      expect(reply).to.include({ instance: 'alice', n: 1 });
+    } finally {
+      subscriptions.unsubscribe();
+      requester.close();
+      await Promise.all([transport.close(), responderTransport.close()]);
+    }
+  });
+
+  it('a wrong password: a typed authentication error within the connect timeout, no retry storm', async () => {
+    const before = logged.length;
+    const transport = kafkajsTransport({ kafka: client('alice', 'not-the-password') });
+    const requester = createRequester({
+      transport,
+      replyTopic: replies,
+      groupId: uniqueName('alice'),
+      timeoutMs: 30_000,
+    });
+    try {
+      const started = Date.now();
+      const error = await firstValueFrom(
+        requester.request({
+          topic: requests,
+          value: { instance: 'alice', n: 2 },
+          codec: pingCodec,
+          replyCodec: pongCodec,
+        }),
+      ).catch((caught: unknown) => caught);
+      const elapsed = Date.now() - started;
+      const attempts = logged
+        .slice(before)
+        .filter((line) => /SASL PLAIN authentication failed|Authentication failed/i.test(line)).length;
+      console.log(
+        `      failed after ${elapsed} ms with ${attempts} authentication attempts logged: ${(error as Error).message}`,
+      );
+      expect(isConnectionError(error), String(error)).to.equal(true);
+      expect(error).to.include({ reason: 'authentication', retriable: false });
+      expect(elapsed, 'within the connect timeout and the few retries, not the request timeout').to.be.below(10_000);
+      expect(attempts, 'no retry storm').to.be.at.most(6);
+      expect(`${(error as Error).message} ${String((error as Error).stack)}`).to.not.include('not-the-password');
+    } finally {
+      requester.close();
+      await transport.close();
+    }
+  });
+
+  it('a principal without read access to the reply topic: a typed authorization error, not a timeout', async () => {
+    const transport = kafkajsTransport({ kafka: client('bob', passwords.bob) });
+    const requester = createRequester({
+      transport,
+      replyTopic: replies,
+      groupId: uniqueName('bob'),
+      timeoutMs: 30_000,
+    });
+    try {
+      const started = Date.now();
+      const error = await firstValueFrom(
+        requester.request({
+          topic: requests,
+          value: { instance: 'bob', n: 3 },
+          codec: pingCodec,
+          replyCodec: pongCodec,
+        }),
+      ).catch((caught: unknown) => caught);
+      console.log(`      failed after ${Date.now() - started} ms: ${(error as Error).message}`);
+      expect(isConnectionError(error), String(error)).to.equal(true);
+      expect(error).to.include({ reason: 'authorization', retriable: false });
+    } finally {
+      requester.close();
+      await transport.close();
+    }
+  });
+
+  it('secrets never appear in logs or error messages', () => {
+    const everything = logged.join('\n');
+    expect(logged.length).to.be.greaterThan(0);
+    for (const secret of Object.values(passwords)) expect(everything).to.not.include(secret);
+    expect(everything).to.not.include('not-the-password');
+  });
+});
