@@ -46,6 +46,9 @@ describe('request/reply end to end (real broker)', () => {
     const reply = await firstValueFrom(requester.request(ping(requests, 1)));
     expect(reply).to.include({ instance: 'spec', n: 1 });
 
+    // The responder reports `answered` once the broker acknowledged its reply, which can be after
+    // the requester has read that reply.
+    expect(await eventually(async () => responder.events.some((event) => event.type === 'answered'))).to.equal(true);
     const answered = responder.events.find((event) => event.type === 'answered');
     expect(answered?.type === 'answered' && answered.record.key?.toString()).to.equal('key-1');
     const headers = answered?.type === 'answered' ? answered.record.headers : {};
