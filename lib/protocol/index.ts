@@ -1,2 +1,0 @@
-export * from './end-marker.js';
-export * from './error-reply.js';
