@@ -1,5 +1,12 @@
 import { asyncScheduler, Observable, SchedulerLike } from 'rxjs';
-import { DecodeError, ClosedError, OverloadedError, ProduceError, RequestTimeoutError } from '../errors/index.js';
+import {
+  ClosedError,
+  DecodeError,
+  NotReadyError,
+  OverloadedError,
+  ProduceError,
+  RequestTimeoutError,
+} from '../errors/index.js';
 import {
   CORRELATION_ID_HEADER,
   DEADLINE_HEADER,
@@ -59,8 +66,9 @@ export interface Requester {
   /**
    * A cold Observable of the one reply to one request: subscribing registers the request, waits
    * until the reply consumer is ready, produces the request, and emits the reply then completes.
-   * Errors with RequestTimeoutError, RemoteError, DecodeError, OverloadedError, ProduceError,
-   * ConnectionError or ClosedError. Unsubscribing cancels the wait at once.
+   * Errors with RequestTimeoutError (NotReadyError when the reply consumer was not ready within
+   * the timeout, so the request was never produced), RemoteError, DecodeError, OverloadedError,
+   * ProduceError, ConnectionError or ClosedError. Unsubscribing cancels the wait at once.
    */
   request<Request, Reply>(spec: RequestSpec<Request, Reply>): Observable<Reply>;
   /**
@@ -287,6 +295,12 @@ export function createRequester(options: RequesterOptions): Requester {
       const timer = scheduler.schedule(() => {
         outcome = 'timedOut';
         pending.finish(entry, 'abandoned');
+        // Requests are produced only once the reply consumer is ready: if it never got there, the
+        // request was never sent, and saying so beats a plain timeout.
+        if (!listener.isReady) {
+          subscriber.error(new NotReadyError({ ...context(), topic: replyTopic }));
+          return;
+        }
         subscriber.error(
           new RequestTimeoutError({
             ...context(),

@@ -3,6 +3,7 @@ import { catchError, map, of, take, type OperatorFunction } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { stringCodec } from '../../lib/codecs';
 import {
+  isNotReadyError,
   isOverloadedError,
   isPubScribeError,
   isRemoteError,
@@ -259,6 +260,19 @@ describe('createRequester (marbles)', () => {
       expect(transport.records('requests')).to.have.length(0);
       expect(requester.metrics()).to.deep.equal(metricsWith({ cancelled: 1 }));
       expect(transport.activeConsumers).to.equal(0);
+    });
+
+    it('a reply listener not ready within the timeout: a NotReadyError, and the request was never produced', () => {
+      const { transport, requester } = setup({ readyDelay: 100, timeoutMs: 10 });
+      let failure: unknown;
+      scheduler.run(({ flush }) => {
+        requester.request(ping()).subscribe({ error: (error: unknown) => (failure = error) });
+        flush();
+      });
+      expect(isNotReadyError(failure)).to.equal(true);
+      expect(failure).to.include({ kind: 'not-ready', retriable: true, topic: 'replies', elapsedMs: 10 });
+      expect(transport.records('requests')).to.have.length(0);
+      expect(requester.metrics()).to.deep.equal(metricsWith({ timedOut: 1 }));
     });
   });
 
