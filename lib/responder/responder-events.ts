@@ -18,14 +18,15 @@ export interface AnsweredEvent {
 }
 
 /**
- * A request was not handled, and why: its caller's deadline had passed.
+ * A request was not handled, and why: its caller's deadline had passed, or it named a reply topic
+ * the responder's `allowReplyTopic` policy refuses.
  *
  * @since 0.1.0
  * @category responder
  */
 export interface SkippedEvent {
   readonly type: 'skipped';
-  readonly reason: 'deadline-passed';
+  readonly reason: 'deadline-passed' | 'reply-topic-refused';
   readonly record: ConsumedRecord;
 }
 

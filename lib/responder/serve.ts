@@ -55,6 +55,12 @@ export interface ResponderOptions<Request, Reply> {
   readonly handler: (request: Request, context: RequestContext) => ObservableInput<Reply>;
   /** Where to reply when a request names no `kafka_replyTopic`. Without either, replies are dropped. */
   readonly replyTopic?: string;
+  /**
+   * Which reply topics requests may name. A request naming another is skipped (`reply-topic-refused`)
+   * and its handler is not run: with requests from producers you do not trust, this keeps them from
+   * having the responder write to topics of their choosing. Default: every topic.
+   */
+  readonly allowReplyTopic?: (topic: string) => boolean;
   /** Requests of one batch handled at once. Default 64. */
   readonly concurrency?: number;
   /** Partitions processed at once. Default 4. */
@@ -118,6 +124,9 @@ export function serve<Request, Reply>(options: ResponderOptions<Request, Reply>)
         return of<ResponderEvent>({ type: 'skipped', reason: 'deadline-passed', record });
       }
       const destination = replyDestination(record, options.replyTopic);
+      if (destination && options.allowReplyTopic && !options.allowReplyTopic(destination.topic)) {
+        return of<ResponderEvent>({ type: 'skipped', reason: 'reply-topic-refused', record });
+      }
       const decoded = options.requestCodec.decode(record.value);
       if (decoded._tag === 'Left') {
         const error = DecodeError.fromFailure(decoded.left, {

@@ -259,6 +259,39 @@ describe('serve (marbles)', () => {
       expect(handled).to.deep.equal(['just in time']);
     });
 
+    it('a request naming a reply topic the policy refuses is skipped: no handler call, no reply', () => {
+      const handled: string[] = [];
+      scheduler.run(({ expectObservable }) => {
+        scheduler.schedule(
+          () =>
+            void transport.produce([
+              {
+                topic: 'requests',
+                value: 'elsewhere',
+                headers: requestHeaders({ [REPLY_TOPIC_HEADER]: 'other-replies' }),
+              },
+              { topic: 'requests', value: 'allowed', headers: requestHeaders() },
+            ]),
+          5,
+        );
+        const events = responder(
+          (request) => {
+            handled.push(request);
+            return [`pong:${request}`];
+          },
+          { allowReplyTopic: (topic) => topic === 'replies' },
+        ).pipe(
+          map((event) =>
+            event.type === 'skipped' ? `${event.reason}:${event.record.value?.toString() ?? ''}` : event.type,
+          ),
+        );
+        expectObservable(events, '^ 9ms !').toBe('---r-s', { r: 'ready', s: 'reply-topic-refused:elsewhere' });
+        expectObservable(watch('replies'), '^ 9ms !').toBe('-----a', { a: [reply('pong:allowed')] });
+        expectObservable(watch('other-replies'), '^ 9ms !').toBe('');
+      });
+      expect(handled).to.deep.equal(['allowed']);
+    });
+
     it('an undecodable request gets an error reply naming the DecodeError; the handler is not called', () => {
       const handled: unknown[] = [];
       scheduler.run(({ expectObservable }) => {
