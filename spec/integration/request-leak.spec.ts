@@ -34,6 +34,8 @@ describe('no leak after many timed-out requests (real broker)', () => {
         if (!isRequestTimeoutError(outcome)) throw new Error(`expected a timeout, got ${String(outcome)}`);
       });
     try {
+      // Requests sent before the reply consumer is ready would fail as NotReadyError, not time out.
+      await firstValueFrom(requester.warmUp());
       await fire(30_000); // warm-up: the listener, the producer, JIT and the bounded outcome memory settle
       const baseline = settledHeap();
       const started = Date.now();

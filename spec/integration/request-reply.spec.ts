@@ -100,6 +100,8 @@ describe('request/reply end to end (real broker)', () => {
   });
 
   it('the timeout path: no responder, a typed RequestTimeoutError, nothing left pending', async () => {
+    // Ready first: a request whose reply consumer is not ready by its deadline is a NotReadyError.
+    await firstValueFrom(requester.warmUp());
     const error = await firstValueFrom(requester.request({ ...ping(requests, 2), timeoutMs: 300 })).catch(
       (e: unknown) => e,
     );
@@ -167,6 +169,7 @@ describe('request/reply end to end (real broker)', () => {
   });
 
   it('the fp-ts entry point: a TaskEither with the typed error on the left', async () => {
+    await firstValueFrom(requester.warmUp());
     const result = await requestTask(requester, { ...ping(requests, 1), timeoutMs: 200 })();
     expect(result._tag).to.equal('Left');
     expect(result._tag === 'Left' && result.left.kind).to.equal('timeout');
