@@ -37,6 +37,22 @@ describe('security: SASL/PLAIN and ACLs (real broker with a SASL_PLAINTEXT liste
       logCreator: () => (entry: { log: LogEntry['log'] }) => void logged.push(JSON.stringify(entry.log)),
     });
 
+  /** One request as `user`, on a requester of its own (group `<user>-…`); the reply or the error, and how long it took. */
+  const ask = async (user: 'alice' | 'bob', password: string, n: number) => {
+    const transport = kafkajsTransport({ kafka: client(user, password) });
+    const requester = createRequester({ transport, replyTopic: replies, groupId: uniqueName(user), timeoutMs: 30_000 });
+    const started = Date.now();
+    try {
+      const outcome: unknown = await firstValueFrom(
+        requester.request({ topic: requests, value: { instance: user, n }, codec: pingCodec, replyCodec: pongCodec }),
+      ).catch((caught: unknown) => caught);
+      return { outcome, elapsed: Date.now() - started };
+    } finally {
+      requester.close();
+      await transport.close();
+    }
+  };
+
   before(async () => {
     kafka = await startLocalKafka({ sasl: { users: passwords } });
     const admin = client('admin', passwords.admin).admin();
@@ -89,96 +105,40 @@ describe('security: SASL/PLAIN and ACLs (real broker with a SASL_PLAINTEXT liste
 
   it('correct credentials work end to end', async () => {
     const responderTransport = kafkajsTransport({ kafka: client('admin', passwords.admin) });
-    const transport = kafkajsTransport({ kafka: client('alice', passwords.alice) });
-    const requester = createRequester({
-      transport,
-      replyTopic: replies,
-      groupId: uniqueName('alice'),
-      timeoutMs: 20_000,
-    });
     const subscriptions = new Subscription();
     try {
       subscriptions.add(
         (await startResponder(responderTransport, requests, uniqueName('secure-responder'))).subscription,
       );
-      const reply = await firstValueFrom(
-        requester.request({
-          topic: requests,
-          value: { instance: 'alice', n: 1 },
-          codec: pingCodec,
-          replyCodec: pongCodec,
-        }),
-      );
-      expect(reply).to.include({ instance: 'alice', n: 1 });
+      const { outcome } = await ask('alice', passwords.alice, 1);
+      expect(outcome).to.include({ instance: 'alice', n: 1 });
     } finally {
       subscriptions.unsubscribe();
-      requester.close();
-      await Promise.all([transport.close(), responderTransport.close()]);
+      await responderTransport.close();
     }
   });
 
   it('a wrong password: a typed authentication error within the connect timeout, no retry storm', async () => {
     const before = logged.length;
-    const transport = kafkajsTransport({ kafka: client('alice', 'not-the-password') });
-    const requester = createRequester({
-      transport,
-      replyTopic: replies,
-      groupId: uniqueName('alice'),
-      timeoutMs: 30_000,
-    });
-    try {
-      const started = Date.now();
-      const error = await firstValueFrom(
-        requester.request({
-          topic: requests,
-          value: { instance: 'alice', n: 2 },
-          codec: pingCodec,
-          replyCodec: pongCodec,
-        }),
-      ).catch((caught: unknown) => caught);
-      const elapsed = Date.now() - started;
-      const attempts = logged
-        .slice(before)
-        .filter((line) => /SASL PLAIN authentication failed|Authentication failed/i.test(line)).length;
-      console.log(
-        `      failed after ${elapsed} ms with ${attempts} authentication attempts logged: ${(error as Error).message}`,
-      );
-      expect(isConnectionError(error), String(error)).to.equal(true);
-      expect(error).to.include({ reason: 'authentication', retriable: false });
-      expect(elapsed, 'within the connect timeout and the few retries, not the request timeout').to.be.below(10_000);
-      expect(attempts, 'no retry storm').to.be.at.most(6);
-      expect(`${(error as Error).message} ${String((error as Error).stack)}`).to.not.include('not-the-password');
-    } finally {
-      requester.close();
-      await transport.close();
-    }
+    const { outcome: error, elapsed } = await ask('alice', 'not-the-password', 2);
+    const attempts = logged
+      .slice(before)
+      .filter((line) => /SASL PLAIN authentication failed|Authentication failed/i.test(line)).length;
+    console.log(
+      `      failed after ${elapsed} ms with ${attempts} authentication attempts logged: ${(error as Error).message}`,
+    );
+    expect(isConnectionError(error), String(error)).to.equal(true);
+    expect(error).to.include({ reason: 'authentication', retriable: false });
+    expect(elapsed, 'within the connect timeout and the few retries, not the request timeout').to.be.below(10_000);
+    expect(attempts, 'no retry storm').to.be.at.most(6);
+    expect(`${(error as Error).message} ${String((error as Error).stack)}`).to.not.include('not-the-password');
   });
 
   it('a principal without read access to the reply topic: a typed authorization error, not a timeout', async () => {
-    const transport = kafkajsTransport({ kafka: client('bob', passwords.bob) });
-    const requester = createRequester({
-      transport,
-      replyTopic: replies,
-      groupId: uniqueName('bob'),
-      timeoutMs: 30_000,
-    });
-    try {
-      const started = Date.now();
-      const error = await firstValueFrom(
-        requester.request({
-          topic: requests,
-          value: { instance: 'bob', n: 3 },
-          codec: pingCodec,
-          replyCodec: pongCodec,
-        }),
-      ).catch((caught: unknown) => caught);
-      console.log(`      failed after ${Date.now() - started} ms: ${(error as Error).message}`);
-      expect(isConnectionError(error), String(error)).to.equal(true);
-      expect(error).to.include({ reason: 'authorization', retriable: false });
-    } finally {
-      requester.close();
-      await transport.close();
-    }
+    const { outcome: error, elapsed } = await ask('bob', passwords.bob, 3);
+    console.log(`      failed after ${elapsed} ms: ${(error as Error).message}`);
+    expect(isConnectionError(error), String(error)).to.equal(true);
+    expect(error).to.include({ reason: 'authorization', retriable: false });
   });
 
   it('secrets never appear in logs or error messages', () => {
