@@ -95,6 +95,21 @@ export interface BatchEvent {
 export type TransportEvent = ReadyEvent | RepinnedEvent | BatchEvent;
 
 /**
+ * How long the records of one `produce` call are wanted.
+ *
+ * @since 0.2.0
+ * @category transport
+ */
+export interface ProduceOptions {
+  /**
+   * Wall-clock milliseconds since the epoch after which the records are no longer wanted (the
+   * request's deadline). Retriable broker failures are retried until then and never after; without
+   * it the transport's own retry budget applies.
+   */
+  readonly deadline?: number;
+}
+
+/**
  * The Kafka edge, kept small so kafkajs stays replaceable: produce records, and consume with a
  * readiness signal. pubscribe ships a kafkajs implementation (`kafkajsTransport`) and, for tests,
  * an in-memory one.
@@ -103,8 +118,12 @@ export type TransportEvent = ReadyEvent | RepinnedEvent | BatchEvent;
  * @category transport
  */
 export interface Transport {
-  /** Appends records; resolves once the broker acknowledged them. Rejects with a `ProduceError`. */
-  produce(records: readonly OutgoingRecord[]): Promise<readonly ProducedRecord[]>;
+  /**
+   * Appends records; resolves once the broker acknowledged them. Rejects with a `ProduceError` (or
+   * a `ConnectionError`). A record the broker refuses fails this call alone: records of other calls
+   * that shared its produce request are sent again without it.
+   */
+  produce(records: readonly OutgoingRecord[], options?: ProduceOptions): Promise<readonly ProducedRecord[]>;
   /**
    * A cold Observable: each subscription starts its own consumer, emits `ready` once positioned,
    * then batches; unsubscribing stops the consumer and leaves the group. Errors are PubScribeErrors.
