@@ -18,7 +18,7 @@ export function pubscribeResponder(topics: BenchTopics): BenchResponder {
     groupId: `${topics.groupPrefix}-responder`,
     requestCodec: echoCodec,
     replyCodec: echoCodec,
-    handler: (request) => [request],
+    handler: (request) => request,
     concurrency: 1024,
   }).pipe(share());
   const ready = firstValueFrom(events$.pipe(filter((event) => event.type === 'ready')));

@@ -22,6 +22,7 @@ import type { ConsumerSubscription, Transport } from '../transport/transport.js'
 import { newCorrelationId } from './correlation-id.js';
 import { PendingEntry, PendingRequests } from './pending-requests.js';
 import { ReplyListener } from './reply-listener.js';
+import { wallClock } from '../time/wall-clock.js';
 import type { RequesterMetrics } from './requester-metrics.js';
 import type { ManyRequestSpec, RequestSpec } from './request-spec.js';
 
@@ -200,6 +201,8 @@ export function createRequester(options: RequesterOptions): Requester {
       }
       const timeoutMs = spec.timeoutMs ?? defaultTimeoutMs;
       const startedAt = scheduler.now();
+      // Wall-clock time on the wire, whatever clock `scheduler` keeps: the responder reads it.
+      const deadline = wallClock() + timeoutMs;
       const correlationId = newCorrelationId();
       const context = () => ({ topic: spec.topic, correlationId, elapsedMs: scheduler.now() - startedAt });
       const partial: Reply[] = [];
@@ -277,7 +280,7 @@ export function createRequester(options: RequesterOptions): Requester {
         record = outgoingRecord(spec, {
           ...fixedHeaders,
           [CORRELATION_ID_HEADER]: correlationId,
-          [DEADLINE_HEADER]: String(startedAt + timeoutMs),
+          [DEADLINE_HEADER]: String(deadline),
         });
       } catch (error) {
         subscriber.error(new ProduceError({ topic: spec.topic, retriable: false, cause: error }));
@@ -290,7 +293,7 @@ export function createRequester(options: RequesterOptions): Requester {
       failers.add(failWithContext);
       listener.hold();
       const cancelReady = listener.whenReady(() => {
-        if (outcome === 'pending') options.transport.produce([record]).catch(fail);
+        if (outcome === 'pending') options.transport.produce([record], { deadline }).catch(fail);
       });
       const timer = scheduler.schedule(() => {
         outcome = 'timedOut';

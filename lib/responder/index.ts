@@ -1,2 +1,4 @@
+export * from './handler-result.js';
+export * from './handler-timeout-error.js';
 export * from './responder-events.js';
 export * from './serve.js';

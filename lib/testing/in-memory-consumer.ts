@@ -1,5 +1,6 @@
 import { Observable, type SchedulerLike } from 'rxjs';
 import { ConnectionError } from '../errors/index.js';
+import { PartitionProgress } from '../transport/partition-progress.js';
 import type { PartitionPosition, TopicPartition } from '../transport/records.js';
 import type { ConsumerSubscription, TransportEvent } from '../transport/transport.js';
 import type { GroupMember, InMemoryGroups } from './in-memory-groups.js';
@@ -23,8 +24,8 @@ export interface InMemoryConsumerContext {
 
 /** A partition this consumer owns in its current generation. */
 interface OwnedPartition extends TopicPartition {
-  /** With `acknowledge`: the batch awaiting `ack()`. The partition delivers nothing more until then. */
-  awaiting?: object;
+  /** With `acknowledge`: which delivered records are processed. */
+  readonly progress: PartitionProgress;
 }
 
 const keyOf = ({ topic, partition }: TopicPartition) => `${partition}:${topic}`;
@@ -80,38 +81,43 @@ export function inMemoryConsumer(
       if (shared) groups.commit(subscription.groupId, partition, next);
     };
 
+    const limit = Math.max(1, subscription.maxUnacknowledged ?? 1);
+
     /** One batch per owned partition with records past its position. */
     const deliver = () => {
       for (const state of [...owned.values()]) {
         const key = keyOf(state);
         if (subscriber.closed) return;
-        if (owned.get(key) !== state || state.awaiting !== undefined) continue;
+        if (owned.get(key) !== state) continue;
+        if (subscription.acknowledge && state.progress.pending >= limit) continue;
         const from = tracked.get(key) ?? 0;
         const end = log.visibleEnd(state.topic, state.partition);
         if (from >= end) continue;
         const records = log.read(state.topic, state.partition, from, end);
         const { topic, partition } = state;
+        tracked.set(key, end);
         if (!subscription.acknowledge) {
-          tracked.set(key, end);
-          subscriber.next({ type: 'batch', topic, partition, records, ack: () => undefined });
+          const ignore = () => undefined;
+          subscriber.next({ type: 'batch', topic, partition, records, ack: ignore, ackRecord: ignore });
           commit(state, end);
           continue;
         }
-        const batch = {};
-        state.awaiting = batch;
+        state.progress.deliver(records.map((record) => record.offset));
+        const acknowledge = (offset: string) => {
+          // A second ack, or an ack after the partition was revoked, changes nothing.
+          if (subscriber.closed || owned.get(key) !== state) return;
+          if (state.progress.acknowledge(offset)) commit(state, Number(state.progress.committable()));
+          if (state.progress.pending < limit) deliverSoon();
+        };
         subscriber.next({
           type: 'batch',
           topic,
           partition,
           records,
           ack: () => {
-            // A second ack, or an ack after the partition was revoked, changes nothing.
-            if (subscriber.closed || owned.get(key) !== state || state.awaiting !== batch) return;
-            state.awaiting = undefined;
-            tracked.set(key, Math.max(tracked.get(key) ?? 0, end));
-            commit(state, end);
-            deliverSoon();
+            for (const record of records) acknowledge(record.offset);
           },
+          ackRecord: (record) => acknowledge(record.offset),
         });
       }
     };
@@ -131,7 +137,7 @@ export function inMemoryConsumer(
         // A partition new to a member of a shared group continues where the group committed.
         const committed = shared ? groups.committed(subscription.groupId, tp) : undefined;
         if (committed !== undefined) tracked.set(key, committed);
-        owned.set(key, { topic: tp.topic, partition: tp.partition });
+        owned.set(key, { topic: tp.topic, partition: tp.partition, progress: new PartitionProgress() });
       }
       const positions: PartitionPosition[] = [...owned.values()].map(({ topic, partition }) => ({
         topic,

@@ -29,10 +29,19 @@ export interface ConsumerSubscription {
   /** Where partitions without a committed offset start. Default `'latest'`: the log end at subscribe. */
   readonly startAt?: 'latest' | 'earliest';
   /**
-   * Shared groups: hold each batch until its `ack()` is called, then commit it and fetch more, so
-   * a member that dies mid-batch leaves the batch to the next owner (at-least-once). Default false.
+   * Shared groups: a record counts as processed only once it is acknowledged (`ackRecord`, or
+   * `ack` for a whole batch), in any order, and the group's committed position of a partition is
+   * its first record not yet acknowledged. A member that dies mid-flight leaves exactly the
+   * unfinished records to the next owner (at-least-once). Default false.
    */
   readonly acknowledge?: boolean;
+  /**
+   * With `acknowledge`: a partition stops fetching while this many of its delivered records are
+   * not acknowledged, and fetches again once fewer are. Batches are delivered whole, so the count
+   * may pass the bound by one batch. Default 1: a partition's next batch waits until every record
+   * of the previous one is acknowledged.
+   */
+  readonly maxUnacknowledged?: number;
   /** How many partitions are processed at once. Default 1. */
   readonly partitionsConsumedConcurrently?: number;
   readonly sessionTimeoutMs?: number;
@@ -72,8 +81,9 @@ export interface RepinnedEvent {
 }
 
 /**
- * Records of one partition, in offset order. With `acknowledge`, call `ack()` once every record
- * is processed; until then the partition fetches nothing more and commits nothing.
+ * Records of one partition, in offset order. With `acknowledge`, acknowledge each record once it is
+ * processed (`ackRecord`), or all of them at once (`ack`); the partition's committed position
+ * stays at its first record not yet acknowledged. Without `acknowledge` both do nothing.
  *
  * @since 0.1.0
  * @category transport
@@ -83,7 +93,15 @@ export interface BatchEvent {
   readonly topic: string;
   readonly partition: number;
   readonly records: readonly ConsumedRecord[];
+  /** Acknowledges every record of this batch. */
   readonly ack: () => void;
+  /**
+   * Acknowledges one record of this batch, in any order. A second call for the same record, or a
+   * call after the partition moved to another member, changes nothing.
+   *
+   * @since 0.2.0
+   */
+  readonly ackRecord: (record: ConsumedRecord) => void;
 }
 
 /**

@@ -33,9 +33,10 @@ describe('three requester processes, two responders in one group (real broker)',
     try {
       const responders = [];
       for (const [index, transport] of transports.entries()) {
-        const responder = await startResponder(transport, requests, groupId, (request) => [
-          { ...request, by: `responder-${index + 1}` },
-        ]);
+        const responder = await startResponder(transport, requests, groupId, (request) => ({
+          ...request,
+          by: `responder-${index + 1}`,
+        }));
         subscriptions.add(responder.subscription);
         responders.push(responder);
       }

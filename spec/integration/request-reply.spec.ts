@@ -153,7 +153,7 @@ describe('request/reply end to end (real broker)', () => {
         await startResponder(transport, requests, uniqueName('many'), (request) =>
           request.n === 0
             ? new Promise<never>(() => undefined)
-            : Array.from({ length: request.n }, (_, i) => ({ ...request, by: `part-${i}` })),
+            : from(Array.from({ length: request.n }, (_, i) => ({ ...request, by: `part-${i}` }))),
         )
       ).subscription,
     );

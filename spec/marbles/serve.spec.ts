@@ -1,7 +1,17 @@
 import { expect } from 'chai';
 import * as t from 'io-ts';
 import { Partitioners } from 'kafkajs';
-import { filter, firstValueFrom, map, ReplaySubject, take, toArray, type Observable, type ObservableInput } from 'rxjs';
+import {
+  EMPTY,
+  filter,
+  firstValueFrom,
+  map,
+  ReplaySubject,
+  take,
+  toArray,
+  type Observable,
+  type ObservableInput,
+} from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { jsonCodec, stringCodec } from '../../lib/codecs';
 import { isRemoteError } from '../../lib/errors';
@@ -41,6 +51,11 @@ const text = (record: ConsumedRecord, name: string): string | undefined => {
   const header = headerString(record.headers, name);
   return header._tag === 'Some' ? header.value : undefined;
 };
+
+/** Lets Promise callbacks queued so far run (replies that wait for earlier ones are appended then). */
+async function settled(): Promise<void> {
+  for (let round = 0; round < 10; round += 1) await Promise.resolve();
+}
 
 function seenReply(record: ConsumedRecord): SeenReply {
   const optional = (name: keyof SeenReply, value: string | undefined) => (value === undefined ? {} : { [name]: value });
@@ -138,7 +153,7 @@ describe('serve (marbles)', () => {
           [TRACEPARENT_HEADER]: '00-abc-01',
         });
         requestAt(5, 'ping', headers, 'user-1');
-        expectObservable(types(responder((request) => [`pong:${request}`])), '^ 9ms !').toBe('---r', {
+        expectObservable(types(responder((request) => `pong:${request}`)), '^ 9ms !').toBe('---r', {
           r: 'ready',
         });
         // Replies the same frame the request arrives; the key is kept, so it lands where the key hashes to.
@@ -161,7 +176,7 @@ describe('serve (marbles)', () => {
             ]),
           5,
         );
-        const events = responder((request) => [`pong:${request}`], { replyTopic: 'other-replies' });
+        const events = responder((request) => `pong:${request}`, { replyTopic: 'other-replies' });
         expectObservable(types(events), '^ 9ms !').toBe('---r', { r: 'ready' });
         expectObservable(watch('partitioned-replies'), '^ 9ms !').toBe('-----a', {
           a: [reply('pong:a', { partition: 2 })],
@@ -176,7 +191,7 @@ describe('serve (marbles)', () => {
         requestAt(5, 'fire and forget', { [CORRELATION_ID_HEADER]: 'c-1' });
         const events = responder((request) => {
           handled.push(request);
-          return ['unused'];
+          return 'unused';
         });
         expectObservable(types(events), '^ 9ms !').toBe('---r', { r: 'ready' });
       });
@@ -185,26 +200,31 @@ describe('serve (marbles)', () => {
       expect(transport.records('other-replies')).to.have.length(0);
     });
 
-    it('an Observable of 3 values: one record each, the last held back to carry the end marker', () => {
+    it('an Observable of 3 values: one record each, the last held back to carry the end marker', async () => {
       scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
         requestAt(5, 'search');
         const results = cold('-a-b-c|', { a: 'r1', b: 'r2', c: 'r3' });
         expectObservable(types(responder(() => results)), '^ 19ms !').toBe('---r', { r: 'ready' });
-        // r1 goes out when r2 shows it was not the last; r3 when the handler completes.
-        expectObservable(watch('replies'), '^ 19ms !').toBe('--------a-bc', {
+        // r1 goes out when r2 shows it was not the last; r3 when the handler completes, once r1 and
+        // r2 are acknowledged (a Promise, so after the virtual frames).
+        expectObservable(watch('replies'), '^ 19ms !').toBe('--------a-b', {
           a: [reply('r1', { last: false })],
           b: [reply('r2', { last: false })],
-          c: [reply('r3')],
         });
         expectSubscriptions(results.subscriptions).toBe('5ms ^ 5ms !');
       });
-      expect(transport.records('replies')).to.have.length(3);
+      await settled();
+      expect(transport.records('replies').map(seenReply)).to.deep.equal([
+        reply('r1', { last: false }),
+        reply('r2', { last: false }),
+        reply('r3'),
+      ]);
     });
 
     it('a handler that completes without a value sends a bare end marker', () => {
       scheduler.run(({ expectObservable }) => {
         requestAt(5, 'nothing to say');
-        expectObservable(types(responder(() => [])), '^ 9ms !').toBe('---r', { r: 'ready' });
+        expectObservable(types(responder(() => EMPTY)), '^ 9ms !').toBe('---r', { r: 'ready' });
         expectObservable(watch('replies'), '^ 9ms !').toBe('-----a', { a: [reply(null)] });
       });
     });
@@ -222,32 +242,38 @@ describe('serve (marbles)', () => {
       });
     });
 
-    it('a handler Observable that errors after a value: the value, then the error reply', () => {
+    it('a handler Observable that errors after a value: the value, then the error reply', async () => {
       scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
         requestAt(5, 'ping');
         const results = cold('-a-#', { a: 'r1' }, 'email already taken');
         expectObservable(types(responder(() => results)), '^ 9ms !').toBe('---r', { r: 'ready' });
-        expectObservable(watch('replies'), '^ 9ms !').toBe('--------a', {
-          a: [reply('r1', { last: false }), reply(null, { error: 'email already taken' })],
-        });
+        expectObservable(watch('replies'), '^ 9ms !').toBe('--------a', { a: [reply('r1', { last: false })] });
         expectSubscriptions(results.subscriptions).toBe('5ms ^--!');
       });
+      await settled();
+      expect(transport.records('replies').map(seenReply)).to.deep.equal([
+        reply('r1', { last: false }),
+        reply(null, { error: 'email already taken' }),
+      ]);
     });
 
     it('a request past its pubscribe_deadline is skipped: a skipped event, no handler call, no reply', () => {
       const handled: string[] = [];
+      const past = String(Date.now() - 1);
+      const future = String(Date.now() + 60_000);
       scheduler.run(({ expectObservable }) => {
         scheduler.schedule(
           () =>
             void transport.produce([
-              { topic: 'requests', value: 'too late', headers: requestHeaders({ [DEADLINE_HEADER]: '4' }) },
-              { topic: 'requests', value: 'just in time', headers: requestHeaders({ [DEADLINE_HEADER]: '5' }) },
+              // Deadlines on the wire are wall-clock times, whatever clock the scheduler keeps.
+              { topic: 'requests', value: 'too late', headers: requestHeaders({ [DEADLINE_HEADER]: past }) },
+              { topic: 'requests', value: 'just in time', headers: requestHeaders({ [DEADLINE_HEADER]: future }) },
             ]),
           5,
         );
         const events = responder((request) => {
           handled.push(request);
-          return [`pong:${request}`];
+          return `pong:${request}`;
         }).pipe(
           map((event) =>
             event.type === 'skipped' ? `${event.reason}:${event.record.value?.toString() ?? ''}` : event.type,
@@ -277,7 +303,7 @@ describe('serve (marbles)', () => {
         const events = responder(
           (request) => {
             handled.push(request);
-            return [`pong:${request}`];
+            return `pong:${request}`;
           },
           { allowReplyTopic: (topic) => topic === 'replies' },
         ).pipe(
@@ -305,7 +331,7 @@ describe('serve (marbles)', () => {
           scheduler,
           handler: (request) => {
             handled.push(request);
-            return ['unused'];
+            return 'unused';
           },
         });
         expectObservable(types(events), '^ 9ms !').toBe('---r', { r: 'ready' });
@@ -327,7 +353,7 @@ describe('serve (marbles)', () => {
         const events = responder((request, context) => {
           seenContext = context;
           void context.send([{ topic: 'emails', key: request, value: `welcome ${request}` }]);
-          return ['created'];
+          return 'created';
         });
         expectObservable(types(events), '^ 9ms !').toBe('---r', { r: 'ready' });
         expectObservable(watch('emails'), '^ 9ms !').toBe('-----a', {
@@ -339,7 +365,7 @@ describe('serve (marbles)', () => {
     });
 
     it('is cold, and unsubscribing stops its consumer', () => {
-      const events = responder((request) => [request]);
+      const events = responder((request) => request);
       expect(transport.activeConsumers).to.equal(0);
       scheduler.run(({ cold, expectObservable }) => {
         const active = cold('--a-b-c').pipe(map(() => transport.activeConsumers));
@@ -349,8 +375,8 @@ describe('serve (marbles)', () => {
     });
 
     it('rejects bad options at once', () => {
-      expect(() => responder((request) => [request], { topic: [] })).to.throw(TypeError, /topic/);
-      expect(() => responder((request) => [request], { groupId: '' })).to.throw(TypeError, /groupId/);
+      expect(() => responder((request) => request, { topic: [] })).to.throw(TypeError, /topic/);
+      expect(() => responder((request) => request, { groupId: '' })).to.throw(TypeError, /groupId/);
     });
   });
 

@@ -40,7 +40,7 @@ describe("a user's pipeline in virtual time (in-memory transport)", () => {
         groupId: 'user-service',
         requestCodec: jsonCodec(CreateUser),
         replyCodec: jsonCodec(UserCreated),
-        handler: (user) => [{ id: 7, email: user.email }],
+        handler: (user) => ({ id: 7, email: user.email }),
         scheduler,
       }).subscribe();
     }

@@ -1,7 +1,7 @@
 import * as t from 'io-ts';
-import { filter, firstValueFrom, ObservableInput, share, Subscription } from 'rxjs';
+import { filter, firstValueFrom, share, Subscription } from 'rxjs';
 import { jsonCodec } from '../../lib/codecs';
-import { RequestContext, ResponderEvent, serve } from '../../lib/responder';
+import { HandlerResult, RequestContext, ResponderEvent, serve } from '../../lib/responder';
 import type { Transport } from '../../lib/transport/transport';
 
 /** The request payload the specs send. */
@@ -18,9 +18,10 @@ export async function startResponder(
   transport: Transport,
   topic: string,
   groupId: string,
-  handler: (request: Ping, context: RequestContext) => ObservableInput<Pong> = (request) => [
-    { ...request, by: groupId },
-  ],
+  handler: (request: Ping, context: RequestContext) => HandlerResult<Pong> = (request) => ({
+    ...request,
+    by: groupId,
+  }),
   replyTopic?: string,
 ): Promise<{ events: ResponderEvent[]; subscription: Subscription }> {
   const events: ResponderEvent[] = [];

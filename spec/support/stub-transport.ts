@@ -41,5 +41,6 @@ export function batch(...records: ConsumedRecord[]): TransportEvent {
     partition: records[0]?.partition ?? 0,
     records,
     ack: () => undefined,
+    ackRecord: () => undefined,
   };
 }

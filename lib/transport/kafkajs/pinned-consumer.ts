@@ -1,5 +1,6 @@
 import type { Admin, Consumer, ConsumerCrashEvent, ConsumerGroupJoinEvent, EachBatchPayload, Kafka } from 'kafkajs';
-import { firstValueFrom, interval, Observable, SchedulerLike, Subscriber, timer } from 'rxjs';
+import { firstValueFrom, Observable, SchedulerLike, Subscriber, timer } from 'rxjs';
+import { PartitionProgress } from '../partition-progress.js';
 import type { ConsumedRecord, PartitionPosition, TopicPartition } from '../records.js';
 import type { ConsumerSubscription, TransportEvent } from '../transport.js';
 import { toConnectionError } from './kafkajs-errors.js';
@@ -31,7 +32,10 @@ interface ConsumerRun {
   owned: Set<string>;
   generation: number;
   closed: boolean;
-  readonly pendingAcks: Set<() => void>;
+  /** With `acknowledge`: per owned partition, which delivered records are processed. */
+  readonly progress: Map<string, PartitionProgress>;
+  /** Partitions paused because too many of their records are unacknowledged. */
+  readonly throttled: Set<string>;
 }
 
 /**
@@ -110,7 +114,11 @@ function emitPositioned(
     // The group remembers where this member started, so a partition that moves before anything
     // was processed continues here, not at the next owner's log end.
     run.committer.retain(run.owned);
-    for (const position of positions) run.committer.processed(position.topic, position.partition, position.offset);
+    for (const position of positions) {
+      // A kept partition with records still being processed commits no further than the first of them.
+      const progress = run.progress.get(partitionKey(position));
+      run.committer.processed(position.topic, position.partition, progress?.committable() ?? position.offset);
+    }
   }
   if (run.generation === 1) subscriber.next({ type: 'ready', positions });
   else subscriber.next({ type: 'repinned', generation: run.generation, positions, revoked });
@@ -138,6 +146,13 @@ function onJoin(
       return { topic: key.slice(separator + 1), partition: Number(key.slice(0, separator)) };
     });
 
+  for (const key of previous) {
+    if (run.owned.has(key)) continue;
+    // Records of a revoked partition still being processed no longer commit: the new owner
+    // continues from the group's committed position, the first of them.
+    run.progress.delete(key);
+    run.throttled.delete(key);
+  }
   const kept =
     subscription.membership === 'private' ? assigned : assigned.filter((tp) => previous.has(partitionKey(tp)));
   const moved = subscription.membership === 'private' ? [] : assigned.filter((tp) => !previous.has(partitionKey(tp)));
@@ -186,39 +201,56 @@ async function onBatch(
   if (!last || run.closed) return;
   if (!subscription.acknowledge) {
     run.tracker.advancePast(batch.topic, batch.partition, last.offset);
-    subscriber.next({ type: 'batch', topic: batch.topic, partition: batch.partition, records, ack: () => undefined });
+    const ignore = () => undefined;
+    subscriber.next({
+      type: 'batch',
+      topic: batch.topic,
+      partition: batch.partition,
+      records,
+      ack: ignore,
+      ackRecord: ignore,
+    });
     payload.resolveOffset(last.offset);
     if (subscription.membership === 'shared') {
       run.committer.processed(batch.topic, batch.partition, (BigInt(last.offset) + 1n).toString());
     }
     return;
   }
-  // kafkajs heartbeats between batches; while handlers work on this one, keep the membership alive
-  // so a slow batch does not cost the member its partitions.
-  const heartbeats = interval(subscription.heartbeatIntervalMs ?? 3_000, run.scheduler).subscribe(() => {
-    payload.heartbeat().catch(() => undefined);
-  });
-  const acknowledged = await new Promise<boolean>((resolve) => {
-    const abandon = () => resolve(false);
-    run.pendingAcks.add(abandon);
-    subscriber.next({
-      type: 'batch',
-      topic: batch.topic,
-      partition: batch.partition,
-      records,
-      ack: () => {
-        run.pendingAcks.delete(abandon);
-        resolve(true);
-      },
-    });
-  });
-  heartbeats.unsubscribe();
-  if (!acknowledged || run.closed) return;
+  // The fetch position moves on at once, so records behind a slow one keep coming; what is committed
+  // is the first record not yet acknowledged, and a partition with too many of those pauses.
+  const key = partitionKey(batch);
+  let progress = run.progress.get(key);
+  if (!progress) {
+    progress = new PartitionProgress();
+    run.progress.set(key, progress);
+  }
+  const owner = progress;
+  owner.deliver(records.map((record) => record.offset));
   run.tracker.advancePast(batch.topic, batch.partition, last.offset);
   payload.resolveOffset(last.offset);
-  if (subscription.membership === 'shared') {
-    run.committer.processed(batch.topic, batch.partition, (BigInt(last.offset) + 1n).toString());
+  const limit = Math.max(1, subscription.maxUnacknowledged ?? 1);
+  const partition = [{ topic: batch.topic, partitions: [batch.partition] }];
+  if (owner.pending >= limit && !run.throttled.has(key)) {
+    run.throttled.add(key);
+    run.consumer.pause(partition);
   }
+  const acknowledge = (offset: string) => {
+    if (run.closed || run.progress.get(key) !== owner) return;
+    if (owner.acknowledge(offset) && subscription.membership === 'shared') {
+      run.committer.processed(batch.topic, batch.partition, owner.committable()!);
+    }
+    if (owner.pending < limit && run.throttled.delete(key)) run.consumer.resume(partition);
+  };
+  subscriber.next({
+    type: 'batch',
+    topic: batch.topic,
+    partition: batch.partition,
+    records,
+    ack: () => {
+      for (const record of records) acknowledge(record.offset);
+    },
+    ackRecord: (record) => acknowledge(record.offset),
+  });
 }
 
 /**
@@ -252,7 +284,8 @@ export function pinnedConsumer(
       owned: new Set(),
       generation: 0,
       closed: false,
-      pendingAcks: new Set(),
+      progress: new Map(),
+      throttled: new Set(),
     };
     const topic = subscription.topics[0];
     const removeJoin = run.consumer.on(run.consumer.events.GROUP_JOIN, (event) => {
@@ -297,7 +330,6 @@ export function pinnedConsumer(
       run.closed = true;
       removeJoin();
       removeCrash();
-      for (const abandon of run.pendingAcks) abandon();
       const teardown = started
         .catch(() => undefined)
         .then(() => run.committer.flush())
