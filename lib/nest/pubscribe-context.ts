@@ -71,4 +71,22 @@ export class PubScribeContext extends BaseRpcContext<[ConsumedRecord, RequestCon
   send(records: readonly OutgoingRecord[]): Promise<readonly ProducedRecord[]> {
     return this.args[1].send(records);
   }
+
+  /**
+   * @returns a signal that aborts when the handler's deadline passes (the request's own, or the
+   *   server's `handlerTimeoutMs`) or the server stops: pass it on to stop work the caller no
+   *   longer waits for
+   * @since 0.2.0
+   */
+  getSignal(): AbortSignal {
+    return this.args[1].signal;
+  }
+
+  /**
+   * @returns the wall-clock time (milliseconds since the epoch) when the handler will be cancelled
+   * @since 0.2.0
+   */
+  getDeadline(): number {
+    return this.args[1].deadline;
+  }
 }

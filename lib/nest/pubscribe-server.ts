@@ -37,8 +37,17 @@ export interface PubScribeServerOptions {
   readonly replyCodec?: Codec<unknown>;
   /** Where to reply when a request names no `kafka_replyTopic`; without it such requests are events. */
   readonly replyTopic?: string;
-  /** Requests of one batch handled at once. Default 64. */
+  /**
+   * Handlers running at once; requests with the same key in a partition run one after another, in
+   * order (see `serve`). Default 64.
+   */
   readonly concurrency?: number;
+  /**
+   * Longest a handler may run, in milliseconds, when the request's own deadline is not sooner; then
+   * it is cancelled (`PubScribeContext.getSignal()` aborts) and the caller gets a
+   * `HandlerTimeoutError` as an error reply. Default 30 000.
+   */
+  readonly handlerTimeoutMs?: number;
   /** Partitions processed at once. Default 4. */
   readonly partitionsConsumedConcurrently?: number;
   /** Reads the time for deadlines and durations. Default `asyncScheduler`. */
@@ -107,8 +116,8 @@ export class PubScribeServer extends Server implements CustomTransportStrategy {
   private handle: TransportHandle | undefined;
 
   /**
-   * What the responder reports: `ready`, `repinned`, and per request `answered`, `skipped` or
-   * `reply-failed`. Hot; subscribe before `listen` to see `ready`.
+   * What the responder reports: `ready`, `repinned`, and per request `answered`, `skipped`,
+   * `timed-out` or `reply-failed`. Hot; subscribe before `listen` to see `ready`.
    */
   readonly events: Observable<ResponderEvent> = this.responderEvents.asObservable();
 
@@ -148,6 +157,7 @@ export class PubScribeServer extends Server implements CustomTransportStrategy {
       handler: (value, context) => this.handle$(value, context),
       replyTopic: this.options.replyTopic,
       concurrency: this.options.concurrency,
+      handlerTimeoutMs: this.options.handlerTimeoutMs,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
       scheduler: this.options.scheduler,
       consumer: this.options.consumer,
