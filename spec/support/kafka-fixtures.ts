@@ -27,7 +27,30 @@ export async function withAdmin<T>(work: (admin: Admin) => Promise<T>, kafka = t
 export async function createTopic(prefix: string, numPartitions = 1): Promise<string> {
   const topic = uniqueName(prefix);
   await withAdmin(async (admin) => {
-    await admin.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true });
+    try {
+      await admin.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true });
+    } catch (error) {
+      // On a busy machine the broker can answer kafkajs's leader check before its metadata cache
+      // holds the new topic ("does not host this topic-partition"); the topic was created: wait.
+      if ((error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+      await waitForLeaders(admin, topic, numPartitions);
+    }
   });
   return topic;
+}
+
+/** Polls the topic's metadata until every partition has a leader (or 15 s pass). */
+async function waitForLeaders(admin: Admin, topic: string, numPartitions: number): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      const partitions = topics[0]?.partitions ?? [];
+      if (partitions.length === numPartitions && partitions.every((partition) => partition.leader >= 0)) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topic ${topic}: no leader for every partition within 15 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
