@@ -74,8 +74,12 @@ describe('Spring for Apache Kafka interop (real broker, stock spring-kafka JVMs)
   /** Runs the Spring requester to its end and returns its per-request lines, by request number. */
   async function runSpringRequester(args: Record<string, string | number | boolean>): Promise<Map<number, Outcome>> {
     const requester = peer('SpringRequester', args);
-    await requester.waitFor('done', 120_000);
-    expect(await requester.exit).to.equal(0);
+    try {
+      await requester.waitFor('done', 120_000);
+      expect(await requester.exit).to.equal(0);
+    } finally {
+      await requester.stop();
+    }
     const outcomes = new Map<number, Outcome>();
     for (const line of requester.lines) {
       if (line.event !== 'reply' && line.event !== 'failed') continue;
