@@ -2,11 +2,13 @@
  * Request/reply benchmarks, side by side in one run on one broker: every variant in
  * bench/variants.ts, at 1, 64 and 1024 requests in flight, each requester and responder in its own
  * process. Prints a table, writes bench/results/<mode>/results.{json,md} and a latency plot per
- * concurrency.
+ * concurrency. The JVM variants (Spring's ReplyingKafkaTemplate, the one-hop floor) run programs of
+ * peers/spring, which the first run builds with Maven (tools/spring/provision.ts).
  *
  *   npm run bench                  full run (a few minutes)
  *   npm run bench -- --quick       small counts, as CI runs it (asserts nothing about speed)
  *   npm run bench -- --variants=kafkajs-floor,pubscribe-header --concurrency=64
+ *   npm run bench -- --quick --variants=spring,kafka-one-hop --no-memory   the JVM rows only
  *   npm run bench -- --rebalance-delay=0   the broker's group.initial.rebalance.delay.ms (default:
  *                                          3000, Kafka's own default, what production brokers run)
  */

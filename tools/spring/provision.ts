@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { delimiter, join, relative } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, delimiter, dirname, join, relative } from 'node:path';
 import { BrokerStartError } from '../broker/errors';
 import { projectRoot } from '../broker/project-root';
 import { requireJava } from '../broker/provision';
@@ -75,6 +75,11 @@ export function ensureSpringPeerBuilt(log: (line: string) => void = () => undefi
     );
   }
   writeFileSync(marker, `${new Date().toISOString()}\n`);
+  // Builds of earlier sources are of no further use.
+  for (const name of readdirSync(dirname(out))) {
+    if (/^[0-9a-f]{16}$/.test(name) && name !== basename(out))
+      rmSync(join(dirname(out), name), { recursive: true, force: true });
+  }
   log(`built the Spring peer in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return { springKafkaVersion, classpath, built: true };
 }

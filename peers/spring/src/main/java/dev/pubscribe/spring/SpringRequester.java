@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.IntFunction;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -111,7 +112,7 @@ public final class SpringRequester {
         int count = options.number("count", 1);
         long started = System.nanoTime();
         ClosedLoop.Outcome outcome = ClosedLoop.run(options.number("first", 0), count,
-                options.number("in-flight", 1), Long.MAX_VALUE / 2_000_000L, n -> {
+                options.number("in-flight", 1), options.number("cap-ms", 600_000), n -> {
                     String key = keyPrefix + n;
                     long sent = System.nanoTime();
                     return template.sendAndReceive(new ProducerRecord<>(requestTopic, key, new Numbered(n)))
@@ -144,7 +145,7 @@ public final class SpringRequester {
         String requestTopic = options.text("request-topic");
         int inFlight = options.number("in-flight", 1);
         long capMs = options.number("cap-ms", 60_000);
-        java.util.function.IntFunction<CompletableFuture<Integer>> call = n -> template
+        IntFunction<CompletableFuture<Integer>> call = n -> template
                 .sendAndReceive(new ProducerRecord<>(requestTopic, String.valueOf(n), new Numbered(n)))
                 .thenApply(reply -> reply.value().n());
         call.apply(-1).get(); // as the Node variants do: ready time includes the first round trip
