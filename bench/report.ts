@@ -12,12 +12,28 @@ export function ratio(result: RunResult, results: readonly RunResult[], baseline
   return `${value >= 0.1 ? value.toFixed(2) : value.toPrecision(2)}x`;
 }
 
-/** The markdown table of every run, with throughput ratios against the baselines named. */
+/**
+ * The p50 latency of `result` as a multiple of the p50 of `hop` (Kafka's own one-hop
+ * produce-to-consume latency) at the same concurrency: a request/reply round trip is two hops, so
+ * 2.0 is the floor.
+ */
+export function inHops(result: RunResult, results: readonly RunResult[], hop: string): string {
+  const base = results.find((candidate) => candidate.variant === hop && candidate.concurrency === result.concurrency);
+  if (!base || !(base.latencyMs.p50 > 0)) return 'n/a';
+  return (result.latencyMs.p50 / base.latencyMs.p50).toFixed(1);
+}
+
+/**
+ * The markdown table of every run, with throughput ratios against the baselines named, and, when
+ * `hop` names a variant that ran, each p50 as a multiple of that one-hop floor.
+ */
 export function markdownTable(
   results: readonly RunResult[],
   labels: Record<string, string>,
   baselines: readonly string[],
+  hop?: string,
 ): string {
+  const hops = hop !== undefined && results.some((result) => result.variant === hop) ? hop : undefined;
   const header = [
     'variant',
     'in flight',
@@ -25,6 +41,7 @@ export function markdownTable(
     'req/s',
     ...baselines.map((baseline) => `vs ${labels[baseline] ?? baseline}`),
     'p50 ms',
+    ...(hops ? ['p50 in hops'] : []),
     'p90 ms',
     'p99 ms',
     'max ms',
@@ -40,6 +57,7 @@ export function markdownTable(
     fixed(result.throughput, result.throughput < 10 ? 2 : 0),
     ...baselines.map((baseline) => ratio(result, results, baseline)),
     fixed(result.latencyMs.p50),
+    ...(hops ? [inHops(result, results, hops)] : []),
     fixed(result.latencyMs.p90),
     fixed(result.latencyMs.p99),
     fixed(result.latencyMs.max),

@@ -2,11 +2,13 @@
  * Request/reply benchmarks, side by side in one run on one broker: every variant in
  * bench/variants.ts, at 1, 64 and 1024 requests in flight, each requester and responder in its own
  * process. Prints a table, writes bench/results/<mode>/results.{json,md} and a latency plot per
- * concurrency.
+ * concurrency. The JVM variants (Spring's ReplyingKafkaTemplate, the one-hop floor) run programs of
+ * peers/spring, which the first run builds with Maven (tools/spring/provision.ts).
  *
  *   npm run bench                  full run (a few minutes)
  *   npm run bench -- --quick       small counts, as CI runs it (asserts nothing about speed)
  *   npm run bench -- --variants=kafkajs-floor,pubscribe-header --concurrency=64
+ *   npm run bench -- --quick --variants=spring,kafka-one-hop --no-memory   the JVM rows only
  *   npm run bench -- --rebalance-delay=0   the broker's group.initial.rebalance.delay.ms (default:
  *                                          3000, Kafka's own default, what production brokers run)
  */
@@ -16,12 +18,14 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { acquireKafka } from '../tools/broker/acquire-kafka';
 import { projectRoot } from '../tools/broker/project-root';
+import { ensureSpringPeerBuilt } from '../tools/spring/provision';
 import { measurePendingMemoryProcess, runRequesterProcess, startResponderProcess } from './bench-processes';
 import type { PendingMemoryResult } from './pending-memory';
 import type { RunResult } from './bench-types';
+import { runJvmRequester } from './jvm-requester';
 import { latencyPlot } from './latency-plot';
 import { markdownTable } from './report';
-import { variants } from './variants';
+import { isJvmRequester, variants } from './variants';
 
 interface Plan {
   readonly requests: number;
@@ -60,6 +64,10 @@ const tty = process.stdout.isTTY;
 const progress = (line: string) => (tty ? process.stdout.write(`\r\x1b[2K${line}`) : undefined);
 
 async function main(): Promise<void> {
+  // The JVM variants' programs, built with Maven on the first run (tools/spring/provision.ts).
+  const spring = selected.some((variant) => isJvmRequester(variant.requester))
+    ? ensureSpringPeerBuilt((line) => console.log(`[spring] ${line}`))
+    : undefined;
   const kafka = await acquireKafka({
     log: (line) => console.log(`[kafka] ${line}`),
     overrides: { 'group.initial.rebalance.delay.ms': rebalanceDelayMs },
@@ -99,17 +107,18 @@ async function main(): Promise<void> {
       const runPlan = plan(variant.name, concurrency);
       const title = `[${index + 1}/${runs.length}] ${variant.label}, ${concurrency} in flight`;
       progress(`${title}: starting`);
-      const responder = await startResponderProcess(variant.name, topics);
+      const responder = variant.responder ? await startResponderProcess(variant.name, topics) : undefined;
       try {
-        const result = await runRequesterProcess({ variant: variant.name, topics, concurrency, ...runPlan }, (done) =>
-          progress(`${title}: ${done}/${runPlan.requests}`),
-        );
+        const job = { variant: variant.name, topics, concurrency, ...runPlan };
+        const result = isJvmRequester(variant.requester)
+          ? await runJvmRequester(variant.requester, { ...job, classpath: spring!.classpath })
+          : await runRequesterProcess(job, (done) => progress(`${title}: ${done}/${runPlan.requests}`));
         results.push(result);
         const line = `${title}: ${result.throughput.toFixed(0)} req/s, p50 ${result.latencyMs.p50.toFixed(1)} ms, p99 ${result.latencyMs.p99.toFixed(1)} ms`;
         if (tty) progress(`${line}\n`);
         else console.log(line);
       } finally {
-        await responder.stop();
+        await responder?.stop();
         await admin.deleteTopics({ topics: [topics.requests, topics.replies, nestReplies] }).catch(() => undefined);
       }
     }
@@ -141,7 +150,7 @@ async function main(): Promise<void> {
   }
 
   const baselines = ['kafkajs-floor', 'nestjs'];
-  const table = markdownTable(results, labels, baselines);
+  const table = markdownTable(results, labels, baselines, 'kafka-one-hop');
   const settings = kafka.external
     ? `external cluster (${kafka.describe}); its group.initial.rebalance.delay.ms is not known here`
     : `${kafka.describe}, group.initial.rebalance.delay.ms=${rebalanceDelayMs}, one combined broker+controller node, -Xmx384m`;

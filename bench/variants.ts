@@ -1,3 +1,4 @@
+import type { SpringProgram } from '../tools/spring/spring-process';
 import type { BenchRequester, BenchResponder, BenchTopics } from './bench-types';
 import { loadNestClient, nestRequester } from './requesters/nest-requester';
 import { oneShotRequester } from './requesters/one-shot-requester';
@@ -8,12 +9,24 @@ import { loadNestServer, nestResponder } from './responders/nest-responder';
 import { pubscribeResponder } from './responders/pubscribe-serve';
 import { rawResponder } from './responders/raw-kafkajs';
 
+/**
+ * A requester that is a JVM program of peers/spring: it runs its own closed loop (the same shape as
+ * bench/closed-loop.ts) and reports its latencies, which bench/jvm-requester.ts turns into a row.
+ */
+export interface JvmRequester {
+  readonly program: SpringProgram;
+  /** Where it sends and listens; bench/jvm-requester.ts adds the counts and the concurrency. */
+  readonly args: (topics: BenchTopics) => Readonly<Record<string, string | number>>;
+}
+
 /** One contender: how it requests, and the echo responder it is measured against. */
 export interface Variant {
   readonly name: string;
   readonly label: string;
-  readonly requester: (topics: BenchTopics) => BenchRequester;
-  readonly responder: (topics: BenchTopics) => BenchResponder;
+  /** A Node requester, run in a bench/worker.ts process, or a JVM one. */
+  readonly requester: ((topics: BenchTopics) => BenchRequester) | JvmRequester;
+  /** Absent for the one-hop floor, which nothing answers. */
+  readonly responder?: (topics: BenchTopics) => BenchResponder;
   /** Loads what only this variant needs, in its processes, before the worker's clock starts. */
   readonly load?: (role: 'requester' | 'responder') => Promise<void>;
   /** Concurrencies this variant is not run at, and why. */
@@ -54,7 +67,37 @@ export const variants: readonly Variant[] = [
     responder: pubscribeResponder,
     skip: { 1024: '1024 simultaneous consumer groups exhaust a 2-core machine' },
   },
+  {
+    // The JVM baseline, against the same responder as the pubscribe variants. Its reply consumer
+    // waits at most 100 ms for data, as the Node variants' do (Kafka's default is 500 ms).
+    name: 'spring',
+    label: 'Spring ReplyingKafkaTemplate (JVM)',
+    requester: {
+      program: 'SpringRequester',
+      args: (topics) => ({
+        'request-topic': topics.requests,
+        'reply-topic': topics.replies,
+        group: `${topics.groupPrefix}-spring-replies`,
+        'fetch-max-wait-ms': 100,
+      }),
+    },
+    responder: pubscribeResponder,
+  },
+  {
+    // Kafka's own Java client, produce to consume, no responder: a round trip is at least two hops.
+    name: 'kafka-one-hop',
+    label: 'Kafka one hop, Java client (floor)',
+    requester: {
+      program: 'OneHopProbe',
+      args: (topics) => ({ topic: topics.requests, 'fetch-max-wait-ms': 100 }),
+    },
+  },
 ];
+
+/** True when the variant's requester is a JVM program rather than a Node one. */
+export function isJvmRequester(requester: Variant['requester']): requester is JvmRequester {
+  return typeof requester !== 'function';
+}
 
 /** Looks a variant up by name. */
 export function variantNamed(name: string): Variant {

@@ -3,11 +3,11 @@
  * `requester` sets a variant's requester up, warms it up, measures, and reports a RunResult.
  * Configuration arrives in the BENCH_JOB environment variable; messages go over IPC.
  */
-import type { BenchTopics, RunResult } from './bench-types';
+import type { BenchTopics } from './bench-types';
 import { closedLoop } from './closed-loop';
-import { quantile, thin } from './latency-stats';
 import { measurePendingMemory } from './pending-memory';
-import { variantNamed } from './variants';
+import { runResult } from './run-result';
+import { isJvmRequester, variantNamed } from './variants';
 
 interface Job {
   readonly role: 'responder' | 'requester' | 'pending-memory';
@@ -23,8 +23,10 @@ const job = JSON.parse(process.env.BENCH_JOB ?? '{}') as Job;
 const send = (message: unknown) => process.send?.(message);
 
 async function runResponder(): Promise<void> {
-  await variantNamed(job.variant).load?.('responder');
-  const responder = variantNamed(job.variant).responder(job.topics);
+  const variant = variantNamed(job.variant);
+  await variant.load?.('responder');
+  if (!variant.responder) throw new Error(`${job.variant} has no responder`);
+  const responder = variant.responder(job.topics);
   await responder.ready();
   send({ type: 'ready' });
   process.on('message', (message: { type?: string }) => {
@@ -33,9 +35,11 @@ async function runResponder(): Promise<void> {
 }
 
 async function runRequester(): Promise<void> {
-  await variantNamed(job.variant).load?.('requester');
+  const variant = variantNamed(job.variant);
+  if (isJvmRequester(variant.requester)) throw new Error(`${job.variant}'s requester is a JVM program`);
+  await variant.load?.('requester');
   const startedAt = process.hrtime.bigint();
-  const requester = variantNamed(job.variant).requester(job.topics);
+  const requester = variant.requester(job.topics);
   await requester.ready();
   await requester.call(-1); // the first request is possible now: ready time includes it
   const readyMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
@@ -45,30 +49,15 @@ async function runRequester(): Promise<void> {
     send({ type: 'progress', done }),
   );
   const cpu = process.cpuUsage(cpuBefore);
-  const sorted = [...outcome.latenciesMs].sort((a, b) => a - b);
-  const completed = sorted.length + outcome.errors;
-  const memory = process.memoryUsage();
-  const result: RunResult = {
+  const result = runResult({
     variant: job.variant,
     concurrency: job.concurrency,
-    requests: completed,
-    errors: outcome.errors,
-    wrongReplies: outcome.wrongReplies,
-    durationMs: outcome.durationMs,
-    throughput: (1000 * sorted.length) / outcome.durationMs,
-    latencyMs: {
-      p50: quantile(sorted, 0.5),
-      p90: quantile(sorted, 0.9),
-      p99: quantile(sorted, 0.99),
-      max: quantile(sorted, 1),
-    },
-    latencyCurve: thin(sorted),
+    ...outcome,
     readyMs,
-    cpuMicrosPerRequest: (cpu.user + cpu.system) / Math.max(1, completed),
+    cpuMicros: cpu.user + cpu.system,
     rssMiB: process.resourceUsage().maxRSS / 1024,
-    heapUsedMiB: memory.heapUsed / 2 ** 20,
-    cappedByDuration: outcome.cappedByDuration,
-  };
+    heapUsedMiB: process.memoryUsage().heapUsed / 2 ** 20,
+  });
   await requester.close();
   send({ type: 'result', result });
 }

@@ -1,13 +1,15 @@
 /**
  * Compiles every `@example` in lib/ and every ```ts block in README.md and docs/ against the
  * library's source, with `pubscribe` mapped to lib/index.ts, so documentation cannot drift from
- * the API. Run: npm run docs:check
+ * the API; and checks that every ```java block equals the Spring peer's source file it names
+ * (the peer is compiled and run by spec/integration/spring-interop.spec.ts). Run: npm run docs:check
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from './broker/project-root';
 import { examplesInMarkdown, examplesInSource, markdownFiles } from './doc-examples/extract-examples';
+import { checkJavaBlocks } from './doc-examples/java-blocks';
 
 const root = projectRoot();
 const out = join(root, 'build', 'doc-examples');
@@ -60,3 +62,11 @@ if (result.status !== 0) {
   process.exit(1);
 }
 console.log(`doc examples: ${examples.length} compiled against lib/ (README.md, docs/*.md and @example blocks)`);
+
+const java = checkJavaBlocks(root, markdownFiles(root));
+if (java.problems.length > 0) {
+  for (const { origin, problem } of java.problems) console.error(`${origin}: ${problem}`);
+  console.error(`doc Java blocks: ${java.checked} checked, ${java.problems.length} wrong`);
+  process.exit(1);
+}
+console.log(`doc Java blocks: ${java.checked} equal to the Spring peer's sources (peers/spring)`);

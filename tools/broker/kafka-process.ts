@@ -41,8 +41,16 @@ const setprivAvailable = (() => {
   return () => (known ??= spawnSync('setpriv', ['--help'], { stdio: 'ignore' }).status === 0);
 })();
 
-/** Spawns `java <args>` with its output appended to `logFile`, tied to this process's life. */
-export function spawnJava(args: readonly string[], logFile: string): ChildProcess {
+/**
+ * Spawns `java <args>` with its output appended to `logFile`, tied to this process's life. With
+ * `stdout: 'pipe'` only stderr goes to the log and the caller reads `child.stdout` (the Spring
+ * peers print results there).
+ */
+export function spawnJava(
+  args: readonly string[],
+  logFile: string,
+  options: { readonly stdout?: 'log' | 'pipe' } = {},
+): ChildProcess {
   installExitHook();
   const log = createWriteStream(logFile, { flags: 'a' });
   const [command, argv] = setprivAvailable()
@@ -51,7 +59,7 @@ export function spawnJava(args: readonly string[], logFile: string): ChildProces
   // detached: its own process group, so a Ctrl-C in the terminal reaches Node, which then stops the
   // broker in order, instead of racing the JVM's own shutdown.
   const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  child.stdout?.pipe(log, { end: false });
+  if (options.stdout !== 'pipe') child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
   live.add(child);
   child.once('exit', () => {
