@@ -1,6 +1,6 @@
 import { ProduceError } from '../../errors/index.js';
 import { RECORD_BATCH_OVERHEAD, recordBytesAt } from '../record-size.js';
-import { KAFKAJS_CHOOSES, PendingRecord, TopicState, UNCHOSEN } from './pending-record.js';
+import { KAFKAJS_CHOOSES, PendingRecord, slotOf, TopicState, UNCHOSEN } from './pending-record.js';
 import type { PartitionChooser } from './partition-chooser.js';
 
 /**
@@ -93,25 +93,16 @@ export class BatchBuilder {
         continue;
       }
       if (pending.partition === UNCHOSEN) {
-        try {
-          pending.partition =
-            facts.partitions === undefined && pending.message.partition === undefined
-              ? KAFKAJS_CHOOSES
-              : this.choose(topic.name, facts, pending.message);
-        } catch (error) {
-          refuse(
-            pending,
-            new ProduceError({ topic: topic.name, retriable: false, reason: 'record-invalid', cause: error }),
-          );
+        const refusal = this.choosePartition(topic, pending);
+        if (refusal !== undefined) {
+          refuse(pending, refusal);
           continue;
         }
-        if (pending.partition !== KAFKAJS_CHOOSES) pending.message.partition = pending.partition;
       }
-      // Without the partitions, all the topic's records count against one record batch: never too much.
-      const slot = facts.partitions === undefined ? 0 : pending.partition;
+      const slot = slotOf(pending);
       const newTopic = topic.stamp !== stamp;
       const newSlot = topic.slotStamps[slot] !== stamp;
-      if (!newSlot && topic.slotClosed[slot]) {
+      if ((!newSlot && topic.slotClosed[slot]) || (topic.slotHolds.size > 0 && topic.slotHolds.has(slot))) {
         held.push(pending);
         continue;
       }
@@ -147,5 +138,46 @@ export class BatchBuilder {
       batch.push(pending);
     }
     return { batch, held };
+  }
+
+  /**
+   * Sets the record's partition: its own, or the partitioner's choice, which must be a partition
+   * of the topic. Without the topic's partitions, a record without one is left to kafkajs.
+   */
+  private choosePartition(topic: TopicState, pending: PendingRecord): ProduceError | undefined {
+    const facts = topic.facts!;
+    const own = pending.message.partition;
+    if (facts.partitions === undefined && own === undefined) {
+      pending.partition = KAFKAJS_CHOOSES;
+      return undefined;
+    }
+    let partition: number;
+    try {
+      partition = this.choose(topic.name, facts, pending.message);
+    } catch (error) {
+      return new ProduceError({
+        topic: topic.name,
+        partition: own,
+        retriable: false,
+        reason: 'record-invalid',
+        cause: error,
+      });
+    }
+    const count = facts.partitions?.length;
+    if (!Number.isInteger(partition) || partition < 0 || (count !== undefined && partition >= count)) {
+      return new ProduceError({
+        topic: topic.name,
+        partition: Number.isInteger(partition) ? partition : undefined,
+        retriable: false,
+        reason: 'record-invalid',
+        cause: new Error(
+          `Topic '${topic.name}' has no partition ${String(partition)}` +
+            (count === undefined ? '.' : ` (it has ${count}: 0 to ${count - 1}).`),
+        ),
+      });
+    }
+    pending.partition = partition;
+    pending.message.partition = partition;
+    return undefined;
   }
 }

@@ -7,7 +7,7 @@ import type { ProduceOptions } from '../transport.js';
 import { BatchBuilder, oversize, tooLarge } from './batch-builder.js';
 import { connectionReason, sendFailure, toProduceError } from './kafkajs-errors.js';
 import { defaultPartitionChooser, PartitionChooser } from './partition-chooser.js';
-import { PendingRecord, TopicState, topicState, UNCHOSEN } from './pending-record.js';
+import { PendingRecord, slotOf, TopicState, topicState, UNCHOSEN } from './pending-record.js';
 import { backoffMs, ProduceRetry, produceRetry } from './produce-retry.js';
 import type { TopicLesson } from './topic-catalog.js';
 import { isLegalTopicName, MissingTopics } from './topic-health.js';
@@ -337,8 +337,9 @@ export class CoalescingProducer {
 
   /**
    * A failure that usually passes: the records go back to the front of the queue after an
-   * exponential back-off, except those whose deadline comes first, which fail now. Their topics
-   * are held meanwhile, so later records do not overtake them.
+   * exponential back-off, except those whose deadline comes first, which fail now. Their
+   * partitions are held meanwhile, so later records do not overtake them (records already in
+   * flight may, as with any client that retries with several requests in flight).
    */
   private retryLater(batch: readonly PendingRecord[], error: unknown): void {
     const retry = Math.max(...batch.map((pending) => pending.retries)) + 1;
@@ -363,11 +364,16 @@ export class CoalescingProducer {
       }
     }
     if (kept.length === 0) return;
-    const topics = topicsOf(kept);
-    for (const topic of topics) topic.holds += 1;
+    // Only the partitions that failed wait: the rest of the topic goes on.
+    const slots = kept.map((pending) => [pending.topic, slotOf(pending)] as const);
+    for (const [topic, slot] of slots) topic.slotHolds.set(slot, (topic.slotHolds.get(slot) ?? 0) + 1);
     const timer = this.scheduler.schedule(() => {
       this.backoffs.delete(timer);
-      for (const topic of topics) topic.holds -= 1;
+      for (const [topic, slot] of slots) {
+        const holds = (topic.slotHolds.get(slot) ?? 1) - 1;
+        if (holds > 0) topic.slotHolds.set(slot, holds);
+        else topic.slotHolds.delete(slot);
+      }
       this.queue = [...kept, ...this.queue];
       this.scheduleFlush();
     }, wait);

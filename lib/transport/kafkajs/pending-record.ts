@@ -30,6 +30,13 @@ export interface PendingRecord {
 }
 
 /**
+ * Where a record's bytes are counted: its partition's record batch, or, while the topic's
+ * partitions are unknown, one record batch for the whole topic (never too much).
+ */
+export const slotOf = (pending: PendingRecord): number =>
+  pending.topic.facts?.partitions === undefined || pending.partition < 0 ? 0 : pending.partition;
+
+/**
  * What the producer keeps per topic: its facts and the scratch space of the batch being built.
  *
  * @internal
@@ -47,6 +54,8 @@ export interface TopicState {
   acknowledged: boolean;
   /** While above 0 the topic's queued records wait: its first batch, a retry back-off or an isolation is under way. */
   holds: number;
+  /** Per partition slot: how many retry back-offs hold its records (other partitions go on). */
+  readonly slotHolds: Map<number, number>;
   /** The batch the scratch fields below belong to. */
   stamp: number;
   /** Per partition slot (the partition, or 0 when kafkajs chooses): the batch its scratch belongs to. */
@@ -69,6 +78,7 @@ export function topicState(name: string): TopicState {
     learning: undefined,
     acknowledged: false,
     holds: 0,
+    slotHolds: new Map(),
     stamp: 0,
     slotStamps: [],
     slotBytes: [],
