@@ -14,7 +14,9 @@ describe('bad input, fuzzed (real broker)', () => {
     this.timeout(300_000);
     const [requests, replies] = await Promise.all([createTopic('fuzz-requests', 2), createTopic('fuzz-replies', 2)]);
     const transport = testTransport();
-    const requester = createRequester({ transport, replyTopic: replies, timeoutMs: 60_000, keepAliveMs: 1_000 });
+    // The reply listener stays up for the whole test, so it sees every malformed reply however fast
+    // the genuine requests are answered (a short keep-alive would stop it between them and the flood).
+    const requester = createRequester({ transport, replyTopic: replies, timeoutMs: 60_000, keepAliveMs: 300_000 });
     const producer = testKafka().producer();
     const subscriptions = new Subscription();
     const random = prng(seed);
