@@ -290,7 +290,7 @@ export function createRequester(options: RequesterOptions): Requester {
       failers.add(failWithContext);
       listener.hold();
       const cancelReady = listener.whenReady(() => {
-        if (outcome === 'pending') options.transport.produce([record]).catch(fail);
+        if (outcome === 'pending') options.transport.produce([record], { deadline: startedAt + timeoutMs }).catch(fail);
       });
       const timer = scheduler.schedule(() => {
         outcome = 'timedOut';

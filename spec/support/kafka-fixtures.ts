@@ -23,11 +23,16 @@ export async function withAdmin<T>(work: (admin: Admin) => Promise<T>, kafka = t
   }
 }
 
-/** Creates a fresh topic with a random name and waits until its leaders are known. */
-export async function createTopic(prefix: string, numPartitions = 1): Promise<string> {
+/** Creates a fresh topic with a random name (and topic configs, if given) and waits until its leaders are known. */
+export async function createTopic(
+  prefix: string,
+  numPartitions = 1,
+  configs: Readonly<Record<string, string>> = {},
+): Promise<string> {
   const topic = uniqueName(prefix);
+  const configEntries = Object.entries(configs).map(([name, value]) => ({ name, value }));
   await withAdmin(async (admin) => {
-    await admin.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic, numPartitions, configEntries }], waitForLeaders: true });
   });
   return topic;
 }
