@@ -22,21 +22,22 @@ describe('produce limits: bounded batches and isolated failures (real broker)', 
   this.timeout(large ? 600_000 : 120_000);
 
   describe('same-tick bursts on a topic with the default max.message.bytes', () => {
-    const bursts: readonly (readonly [count: number, bytes: number])[] = [
-      [1, 1024],
-      [1_100, 1024],
-      [5_000, 100],
-      [20_000, 100],
+    const bursts: readonly (readonly [count: number, bytes: number, partitions: number])[] = [
+      [1, 1024, 1],
+      [1_100, 1024, 1],
+      [1_100, 1024, 3],
+      [5_000, 100, 1],
+      [20_000, 100, 3],
       ...(large
         ? ([
-            [50_000, 100],
-            [50_000, 1024],
+            [50_000, 100, 1],
+            [50_000, 1024, 3],
           ] as const)
         : []),
     ];
-    for (const [count, bytes] of bursts) {
-      it(`${count} records of ${bytes} B: every one acknowledged once, in requests the broker accepts`, async () => {
-        const topic = await createTopic('burst', 3);
+    for (const [count, bytes, partitions] of bursts) {
+      it(`${count} records of ${bytes} B on ${partitions} partition(s): every one acknowledged once, in requests the broker accepts`, async () => {
+        const topic = await createTopic('burst', partitions);
         expect(await maxMessageBytesOf(topic)).to.equal(DEFAULT_MAX_MESSAGE_BYTES);
         const { transport, stats } = watchedTransport();
         try {
