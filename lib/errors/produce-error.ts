@@ -139,14 +139,14 @@ function produceMessage(options: ProduceErrorOptions, retriable: boolean): strin
         limitName === 'max.message.bytes' ? "the topic's max.message.bytes" : "the transport's maxRequestBytes";
       return (
         `${where}: the record is ${options.recordBytes ?? 'more than the limit in'} bytes as Kafka encodes it, ` +
-        `over the limit of ${options.limitBytes ?? 'unknown'} bytes (${limit}). It failed alone; records sent with it ` +
-        `were not affected. Retrying will not help. ${limitAdvice[limitName]}`
+        `over the limit of ${options.limitBytes ?? 'unknown'} bytes (${limit}). It failed alone: records of other ` +
+        `produce calls were not affected. Retrying will not help. ${limitAdvice[limitName]}`
       );
     }
     case 'record-invalid':
       return (
-        `${where}: the broker refused this record itself (see \`cause\`). It failed alone; records sent with it ` +
-        'were not affected. Retrying will not help: fix the record (a compacted topic needs a key, for example).'
+        `${where}: the broker refused this record itself (see \`cause\`). It failed alone: records of other ` +
+        'produce calls were not affected. Retrying will not help: fix the record (a compacted topic needs a key, for example).'
       );
     case 'retries-exhausted':
       return (

@@ -92,7 +92,7 @@ export function recordBytesAt(body: number, index: number): number {
  * import { DEFAULT_MAX_MESSAGE_BYTES, recordBatchBytes } from 'pubscribe';
  *
  * const record = { topic: 'create-user', key: 'user-1', value: JSON.stringify({ name: 'Ada' }) };
- * recordBatchBytes(record); // 93
+ * recordBatchBytes(record); // 88
  * recordBatchBytes(record) <= DEFAULT_MAX_MESSAGE_BYTES; // true
  *
  * @param record the record, as it would be produced

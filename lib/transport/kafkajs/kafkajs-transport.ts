@@ -52,6 +52,13 @@ export interface KafkajsTransportOptions {
  * The kafkajs implementation of the {@link Transport} port. Nothing connects until the first
  * produce or consumer subscription; `close()` stops what is still running.
  *
+ * Records produced while earlier sends are in flight go together in one produce request, bounded
+ * so the broker never refuses it for size: each partition's record batch within the topic's
+ * `max.message.bytes` (read once per topic), the request within `maxRequestBytes`. A record too
+ * large alone fails alone, at once, with a `ProduceError` whose `reason` is `'record-too-large'`;
+ * a record the broker refuses fails alone too, and the records sent with it are sent again.
+ * Failures that usually pass are retried within each call's deadline (see `produceRetry`).
+ *
  * @example
  * import { kafkajsTransport } from 'pubscribe';
  *
