@@ -137,6 +137,15 @@ function produceMessage(options: ProduceErrorOptions, retriable: boolean): strin
       const limitName = options.limitName ?? 'max.message.bytes';
       const limit =
         limitName === 'max.message.bytes' ? "the topic's max.message.bytes" : "the transport's maxRequestBytes";
+      const { recordBytes, limitBytes } = options;
+      if (recordBytes !== undefined && limitBytes !== undefined && recordBytes <= limitBytes) {
+        // Measured within the limit, yet refused by the broker: its limit is not the one that was read.
+        return (
+          `${where}: the broker refused the record, ${recordBytes} bytes as Kafka encodes it, as too large, ` +
+          `though ${limit} reads ${limitBytes} bytes (see \`cause\`; check the broker's message.max.bytes). ` +
+          `It failed alone: records of other produce calls were not affected. ${limitAdvice[limitName]}`
+        );
+      }
       return (
         `${where}: the record is ${options.recordBytes ?? 'more than the limit in'} bytes as Kafka encodes it, ` +
         `over the limit of ${options.limitBytes ?? 'unknown'} bytes (${limit}). It failed alone: records of other ` +

@@ -342,7 +342,8 @@ export class CoalescingProducer {
    * flight may, as with any client that retries with several requests in flight).
    */
   private retryLater(batch: readonly PendingRecord[], error: unknown): void {
-    const retry = Math.max(...batch.map((pending) => pending.retries)) + 1;
+    let retry = 1;
+    for (const pending of batch) retry = Math.max(retry, pending.retries + 1);
     const wait = backoffMs(this.retry, retry);
     const resumeAt = this.scheduler.now() + wait;
     const kept: PendingRecord[] = [];
