@@ -4,7 +4,7 @@
 export type { ErrorContext, PubScribeErrorKind } from './pubscribe-error.js';
 export type { RequestTimeoutErrorOptions } from './request-timeout-error.js';
 export type { DecodeErrorOptions } from './decode-error.js';
-export type { ProduceErrorOptions } from './produce-error.js';
+export type { ProduceErrorOptions, ProduceErrorReason, ProduceSizeLimit } from './produce-error.js';
 export type { RemoteErrorOptions } from './remote-error.js';
 export type { OverloadedErrorOptions } from './overloaded-error.js';
 export type { ClosedErrorOptions } from './closed-error.js';

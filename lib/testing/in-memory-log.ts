@@ -1,6 +1,6 @@
 import { normaliseHeaders } from '../headers/index.js';
 import type { ConsumedRecord, OutgoingRecord, TopicPartition } from '../transport/records.js';
-import { keyPartition } from './key-partitioner.js';
+import { keyPartition } from '../transport/key-partitioner.js';
 
 /** One partition: its records, by offset, and how many of them consumers may read. */
 interface PartitionLog {

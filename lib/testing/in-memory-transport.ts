@@ -1,7 +1,8 @@
 import { asyncScheduler, Observable, type SchedulerLike } from 'rxjs';
 import { ClosedError, ProduceError } from '../errors/index.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, recordBatchBytes } from '../transport/record-size.js';
 import type { ConsumedRecord, OutgoingRecord, ProducedRecord } from '../transport/records.js';
-import type { ConsumerSubscription, Transport, TransportEvent } from '../transport/transport.js';
+import type { ConsumerSubscription, ProduceOptions, Transport, TransportEvent } from '../transport/transport.js';
 import { inMemoryConsumer } from './in-memory-consumer.js';
 import { InMemoryGroups } from './in-memory-groups.js';
 import { InMemoryLog } from './in-memory-log.js';
@@ -33,6 +34,13 @@ export interface InMemoryTransportOptions {
   readonly readyDelay?: number;
   /** Time from produce until a record is visible to consumers. Default 0. */
   readonly deliveryDelay?: number;
+  /**
+   * Each topic's `max.message.bytes`: one number for every topic, or a number per topic (the others
+   * get Kafka's default, `DEFAULT_MAX_MESSAGE_BYTES`, 1 MiB). A record larger than its topic's limit
+   * alone (as `recordBatchBytes` measures it) fails its `produce` call with a `ProduceError`
+   * whose `reason` is `'record-too-large'`, as the kafkajs transport does. Default 1 MiB.
+   */
+  readonly maxMessageBytes?: number | Readonly<Record<string, number>>;
 }
 
 /**
@@ -56,7 +64,10 @@ export interface InMemoryTransportOptions {
 export interface InMemoryTransport extends Transport {
   /**
    * Appends the records at once and resolves with where they went; rejects with a `ProduceError`
-   * (nothing appended) when a topic or partition does not exist, or a `ClosedError` after `close()`.
+   * (nothing appended) when a topic or partition does not exist or a record is larger than its
+   * topic's `max.message.bytes` (`reason: 'record-too-large'`, with `recordBytes` and
+   * `limitBytes`), or a `ClosedError` after `close()`. A `deadline` is accepted and has nothing to
+   * bound: nothing here fails in a way worth retrying.
    * The records reach consumers after `deliveryDelay`, on the scheduler. The promise itself settles
    * in a microtask, which `TestScheduler.run` does not control: inside `run`, produce and move on
    * (`void transport.produce(...)`) and observe the consumer side, which the scheduler drives.
@@ -69,30 +80,35 @@ export interface InMemoryTransport extends Transport {
    * // placed: { topic: 'requests', partition: 1, offset: '0' }
    *
    * @param records the records to append, in order
+   * @param options when the records stop being wanted (accepted for the port's sake; unused)
    * @returns per record, its topic and (when known, as kafkajs reports it) its partition and the
    *   base offset of its batch
    * @since 0.1.0
    * @category testing
    */
-  produce(records: readonly OutgoingRecord[]): Promise<readonly ProducedRecord[]>;
+  produce(records: readonly OutgoingRecord[], options?: ProduceOptions): Promise<readonly ProducedRecord[]>;
 
   /**
    * Adds a topic. Adding one again with the same partition count does nothing; with another
-   * count it throws, as does a partition count that is not a whole number from 1.
+   * count it throws, as does a partition count that is not a whole number from 1. A
+   * `maxMessageBytes` given here sets the topic's `max.message.bytes` (see
+   * {@link InMemoryTransportOptions.maxMessageBytes}).
    *
    * @example
    * import { inMemoryTransport } from 'pubscribe';
    *
    * const transport = inMemoryTransport();
    * transport.createTopic('create-user', 3);
+   * transport.createTopic('thumbnails', 1, { maxMessageBytes: 10_240 });
    *
    * @param topic the topic's name
    * @param partitions how many partitions it has; default 1
+   * @param config the topic's `maxMessageBytes`, a whole number from 1
    * @returns nothing; the topic exists from now on
    * @since 0.1.0
    * @category testing
    */
-  createTopic(topic: string, partitions?: number): void;
+  createTopic(topic: string, partitions?: number, config?: { readonly maxMessageBytes?: number }): void;
 
   /**
    * Everything appended to a topic (visible to consumers yet or not), partition by partition in
@@ -140,19 +156,49 @@ const nonNegative = (name: string, value: number): number => {
   return value;
 };
 
+const wholeFromOne = (what: string, value: number): number => {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`inMemoryTransport: ${what} must be a whole number from 1, got ${value}.`);
+  }
+  return value;
+};
+
 /** Why the broker would refuse `record`, or undefined when it would accept it. */
-function refusal(log: InMemoryLog, record: OutgoingRecord): ProduceError | undefined {
+function refusal(log: InMemoryLog, record: OutgoingRecord, limit: number): ProduceError | undefined {
   const partitions = log.partitionCount(record.topic);
   const unknown =
     partitions === undefined ||
     (record.partition !== undefined &&
       (!Number.isInteger(record.partition) || record.partition < 0 || record.partition >= partitions));
-  if (!unknown) return undefined;
+  if (unknown) {
+    return new ProduceError({
+      topic: record.topic,
+      partition: record.partition,
+      retriable: false,
+      cause: new Error('This server does not host this topic-partition'),
+    });
+  }
+  let recordBytes: number;
+  try {
+    recordBytes = recordBatchBytes(record);
+  } catch (error) {
+    return new ProduceError({
+      topic: record.topic,
+      partition: record.partition,
+      retriable: false,
+      reason: 'record-invalid',
+      cause: error,
+    });
+  }
+  if (recordBytes <= limit) return undefined;
   return new ProduceError({
     topic: record.topic,
     partition: record.partition,
     retriable: false,
-    cause: new Error('This server does not host this topic-partition'),
+    reason: 'record-too-large',
+    recordBytes,
+    limitBytes: limit,
+    limitName: 'max.message.bytes',
   });
 }
 
@@ -179,7 +225,8 @@ function placed(record: OutgoingRecord, written: ConsumedRecord, all: readonly C
  * - `produce` appends at once to the record's partition (its own, else by the murmur2 hash of its
  *   key as kafkajs and the Java client do, else round robin), with offsets counting from 0 per
  *   partition, headers normalised and the scheduler's `now()` as timestamp. Records become visible
- *   to consumers `deliveryDelay` later. An unknown topic or partition is a `ProduceError`.
+ *   to consumers `deliveryDelay` later. An unknown topic or partition is a `ProduceError`, and so
+ *   is a record larger than its topic's `max.message.bytes` (`reason: 'record-too-large'`).
  * - `consume` is cold. On subscribe the consumer takes each partition's log end (or 0 with
  *   `startAt: 'earliest'`); `readyDelay` later it emits `ready` with those positions, then every
  *   record from them on, including records produced in between: the guarantee pubscribe gives.
@@ -214,7 +261,8 @@ function placed(record: OutgoingRecord, written: ConsumedRecord, all: readonly C
  *
  * @param options topics, the scheduler, and how long joining and delivery take
  * @returns a transport to hand to `consume`, requesters and responders in tests
- * @throws RangeError for a negative or non-finite delay, or a topic with no partitions
+ * @throws RangeError for a negative or non-finite delay, a topic with no partitions, or a
+ *   `maxMessageBytes` that is not a whole number from 1
  * @since 0.1.0
  * @category testing
  */
@@ -224,6 +272,14 @@ export function inMemoryTransport(options: InMemoryTransportOptions = {}): InMem
   const deliveryDelay = nonNegative('deliveryDelay', options.deliveryDelay ?? 0);
   const log = new InMemoryLog();
   for (const [topic, partitions] of Object.entries(options.topics ?? {})) log.createTopic(topic, partitions);
+  const configured = options.maxMessageBytes;
+  const defaultLimit =
+    typeof configured === 'number' ? wholeFromOne('`maxMessageBytes`', configured) : DEFAULT_MAX_MESSAGE_BYTES;
+  const limits = new Map<string, number>();
+  if (typeof configured === 'object') {
+    for (const [topic, limit] of Object.entries(configured))
+      limits.set(topic, wholeFromOne(`\`maxMessageBytes\` of '${topic}'`, limit));
+  }
   const work = new PendingWork(scheduler);
   const groups = new InMemoryGroups(log, work);
   const live = new Set<() => void>();
@@ -232,10 +288,12 @@ export function inMemoryTransport(options: InMemoryTransportOptions = {}): InMem
   const context = { log, groups, scheduler, readyDelay, nextMemberId: () => ++memberIds };
 
   return {
-    produce(records: readonly OutgoingRecord[]): Promise<readonly ProducedRecord[]> {
+    produce(records: readonly OutgoingRecord[], _options?: ProduceOptions): Promise<readonly ProducedRecord[]> {
       if (closed) return Promise.reject(new ClosedError({ what: 'transport', topic: records[0]?.topic }));
       // All or nothing: check every record before appending any.
-      const refused = records.map((record) => refusal(log, record)).find((error) => error !== undefined);
+      const refused = records
+        .map((record) => refusal(log, record, limits.get(record.topic) ?? defaultLimit))
+        .find((error) => error !== undefined);
       if (refused !== undefined) return Promise.reject(refused);
       const timestamp = scheduler.now();
       const written = records.map((record) => log.append(record, log.choosePartition(record), timestamp));
@@ -276,8 +334,11 @@ export function inMemoryTransport(options: InMemoryTransportOptions = {}): InMem
       work.cancel();
     },
 
-    createTopic(topic: string, partitions = 1): void {
+    createTopic(topic: string, partitions = 1, config?: { readonly maxMessageBytes?: number }): void {
       log.createTopic(topic, partitions);
+      if (config?.maxMessageBytes !== undefined) {
+        limits.set(topic, wholeFromOne(`\`maxMessageBytes\` of '${topic}'`, config.maxMessageBytes));
+      }
     },
 
     records(topic: string): readonly ConsumedRecord[] {

@@ -139,7 +139,9 @@ export interface Transport {
   /**
    * Appends records; resolves once the broker acknowledged them. Rejects with a `ProduceError` (or
    * a `ConnectionError`). A record the broker refuses fails this call alone: records of other calls
-   * that shared its produce request are sent again without it.
+   * that shared its produce request are sent again without it. A record larger than its topic's
+   * `max.message.bytes` fails at once, unsent (`reason: 'record-too-large'`). Failures that usually
+   * pass are retried until `options.deadline`, never after it.
    */
   produce(records: readonly OutgoingRecord[], options?: ProduceOptions): Promise<readonly ProducedRecord[]>;
   /**

@@ -5,8 +5,9 @@ import { catchError, map, of, takeUntil, tap, type Observable, type OperatorFunc
 import type { TestScheduler } from 'rxjs/testing';
 import { jsonCodec, stringCodec } from '../../lib/codecs';
 import { consume, isMessage } from '../../lib/consume';
-import { isPubScribeError } from '../../lib/errors';
+import { isProduceError, isPubScribeError } from '../../lib/errors';
 import { inMemoryTransport, type InMemoryTransport } from '../../lib/testing';
+import { DEFAULT_MAX_MESSAGE_BYTES, recordBatchBytes } from '../../lib/transport/record-size';
 import type { OutgoingRecord } from '../../lib/transport/records';
 import type { ConsumerSubscription, TransportEvent } from '../../lib/transport/transport';
 import { testScheduler } from '../support/marbles';
@@ -255,7 +256,49 @@ describe('inMemoryTransport (marbles)', () => {
       expect(transport.records('nope').map((record) => record.value?.toString())).to.deep.equal(['now it exists']);
     });
 
+    it("a record over its topic's max.message.bytes fails its call with record-too-large; other calls go on", async () => {
+      const transport = inMemoryTransport({ topics: { small: 1, big: 1 }, maxMessageBytes: { small: 200 } });
+      transport.createTopic('tiny', 1, { maxMessageBytes: 100 });
+      const fits = { topic: 'small', value: 'x'.repeat(130) };
+      const over = { topic: 'small', value: 'x'.repeat(131) };
+      expect(recordBatchBytes(fits)).to.equal(200);
+      const [ok, refused, big, tiny] = await Promise.allSettled([
+        transport.produce([fits]),
+        transport.produce([{ topic: 'small', value: 'sent with the poison' }, over]),
+        transport.produce([{ topic: 'big', value: 'x'.repeat(1_000_000) }]),
+        transport.produce([{ topic: 'tiny', value: 'x'.repeat(100) }]),
+      ]);
+      expect([ok.status, refused.status, big.status, tiny.status]).to.deep.equal([
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'rejected',
+      ]);
+      const error = refused.status === 'rejected' ? refused.reason : undefined;
+      expect(isProduceError(error)).to.equal(true);
+      expect(error).to.include({
+        reason: 'record-too-large',
+        recordBytes: 201,
+        limitBytes: 200,
+        limitName: 'max.message.bytes',
+        retriable: false,
+      });
+      expect(tiny.status === 'rejected' ? tiny.reason : undefined).to.include({ limitBytes: 100 });
+      // All or nothing per call, as before: the small record of the refused call was not appended.
+      expect(transport.records('small').map((record) => record.value?.length)).to.deep.equal([130]);
+      const everywhere = inMemoryTransport({ topics: { t: 1 }, maxMessageBytes: 1_000 });
+      const overDefault = await everywhere.produce([{ topic: 't', value: 'x'.repeat(1_000) }]).catch((e: unknown) => e);
+      expect(overDefault).to.include({ limitBytes: 1_000 });
+      const defaults = inMemoryTransport({ topics: { t: 1 } });
+      const overMiB = await defaults
+        .produce([{ topic: 't', value: 'x'.repeat(DEFAULT_MAX_MESSAGE_BYTES) }])
+        .catch((e: unknown) => e);
+      expect(overMiB).to.include({ reason: 'record-too-large', limitBytes: DEFAULT_MAX_MESSAGE_BYTES });
+    });
+
     it('bad options and arguments throw at once', () => {
+      expect(() => inMemoryTransport({ maxMessageBytes: 0 })).to.throw(RangeError, /maxMessageBytes/);
+      expect(() => inMemoryTransport({ maxMessageBytes: { t: 1.5 } })).to.throw(RangeError, /maxMessageBytes/);
       expect(() => inMemoryTransport({ readyDelay: -1 })).to.throw(RangeError, /readyDelay/);
       expect(() => inMemoryTransport({ deliveryDelay: Number.NaN })).to.throw(RangeError, /deliveryDelay/);
       expect(() => inMemoryTransport({ topics: { jobs: 0 } })).to.throw(RangeError, /jobs/);

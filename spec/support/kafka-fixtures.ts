@@ -23,12 +23,17 @@ export async function withAdmin<T>(work: (admin: Admin) => Promise<T>, kafka = t
   }
 }
 
-/** Creates a fresh topic with a random name and waits until its leaders are known. */
-export async function createTopic(prefix: string, numPartitions = 1): Promise<string> {
+/** Creates a fresh topic with a random name (and topic configs, if given) and waits until its leaders are known. */
+export async function createTopic(
+  prefix: string,
+  numPartitions = 1,
+  configs: Readonly<Record<string, string>> = {},
+): Promise<string> {
   const topic = uniqueName(prefix);
+  const configEntries = Object.entries(configs).map(([name, value]) => ({ name, value }));
   await withAdmin(async (admin) => {
     try {
-      await admin.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true });
+      await admin.createTopics({ topics: [{ topic, numPartitions, configEntries }], waitForLeaders: true });
     } catch (error) {
       // On a busy machine the broker can answer kafkajs's leader check before its metadata cache
       // holds the new topic ("does not host this topic-partition"); the topic was created: wait.

@@ -3,6 +3,7 @@ import type { Producer, ProducerBatch, RecordMetadata } from 'kafkajs';
 import { asyncScheduler } from 'rxjs';
 import { CoalescingProducer } from '../../lib/transport/kafkajs/coalescing-producer';
 import { MissingTopics } from '../../lib/transport/kafkajs/topic-health';
+import { factsOf } from '../support/held-producer';
 
 /** A kafkajs producer whose sends complete when the test says so. */
 function heldProducer() {
@@ -29,7 +30,10 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 describe('CoalescingProducer: order of batches to one topic', () => {
   it("holds a topic's records while its first batch (the one that fetches metadata) is in flight", async () => {
     const { producer, sends } = heldProducer();
-    const coalescing = new CoalescingProducer(producer, new MissingTopics(asyncScheduler));
+    const coalescing = new CoalescingProducer(producer, factsOf({}), new MissingTopics(asyncScheduler), {
+      scheduler: asyncScheduler,
+      maxRequestBytes: 1 << 20,
+    });
     const first = coalescing.produce([{ topic: 'replies', value: 'r1' }]);
     await settle();
     const second = coalescing.produce([{ topic: 'replies', value: 'r2 and the end marker' }]);
@@ -48,7 +52,10 @@ describe('CoalescingProducer: order of batches to one topic', () => {
 
   it('once the topic is known, batches to it are pipelined again', async () => {
     const { producer, sends } = heldProducer();
-    const coalescing = new CoalescingProducer(producer, new MissingTopics(asyncScheduler));
+    const coalescing = new CoalescingProducer(producer, factsOf({}), new MissingTopics(asyncScheduler), {
+      scheduler: asyncScheduler,
+      maxRequestBytes: 1 << 20,
+    });
     const warm = coalescing.produce([{ topic: 'replies', value: 'warm' }]);
     await settle();
     sends[0]?.complete();

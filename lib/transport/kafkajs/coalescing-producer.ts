@@ -1,33 +1,42 @@
 import type { Message, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
+import type { SchedulerLike, Subscription } from 'rxjs';
+import { ClosedError, ConnectionError, ProduceError, PubScribeError } from '../../errors/index.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, RECORD_BATCH_OVERHEAD, recordBodyBytes, recordBytesAt } from '../record-size.js';
 import type { OutgoingRecord, ProducedRecord } from '../records.js';
-import { ConnectionError, ProduceError, PubScribeError } from '../../errors/index.js';
-import { connectionReason, toProduceError } from './kafkajs-errors.js';
+import type { ProduceOptions } from '../transport.js';
+import { BatchBuilder, oversize, tooLarge } from './batch-builder.js';
+import { connectionReason, sendFailure, toProduceError } from './kafkajs-errors.js';
+import { defaultPartitionChooser, PartitionChooser } from './partition-chooser.js';
+import { PendingRecord, slotOf, TopicState, topicState, UNCHOSEN } from './pending-record.js';
+import { backoffMs, ProduceRetry, produceRetry } from './produce-retry.js';
+import type { TopicLesson } from './topic-catalog.js';
 import { isLegalTopicName, MissingTopics } from './topic-health.js';
 
-interface Pending {
-  readonly record: OutgoingRecord;
-  readonly resolve: (produced: ProducedRecord) => void;
-  readonly reject: (error: unknown) => void;
+/**
+ * Where the producer learns a topic's `max.message.bytes` and partitions (`TopicCatalog`).
+ *
+ * @internal
+ */
+export interface TopicFactsSource {
+  learn(topic: string): Promise<TopicLesson>;
+  disconnect(): Promise<void>;
 }
 
-function toMessage(record: OutgoingRecord): Message {
-  return {
-    key: record.key ?? null,
-    value: record.value,
-    headers: record.headers,
-    ...(record.partition === undefined ? {} : { partition: record.partition }),
-  };
+/** @internal */
+export interface CoalescingProducerOptions {
+  readonly scheduler: SchedulerLike;
+  /** Produce batches outstanding at once. Default 4. */
+  readonly maxInFlight?: number;
+  /** The largest produce request to build, in bytes. */
+  readonly maxRequestBytes: number;
+  readonly retry?: ProduceRetry;
+  readonly choosePartition?: PartitionChooser;
+  /** How long learned facts are trusted before they are learned again. Default 300 000 ms. */
+  readonly factsMaxAgeMs?: number;
 }
 
-function groupByTopic(batch: readonly Pending[]): TopicMessages[] {
-  const byTopic = new Map<string, Message[]>();
-  for (const { record } of batch) {
-    const messages = byTopic.get(record.topic) ?? [];
-    messages.push(toMessage(record));
-    byTopic.set(record.topic, messages);
-  }
-  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-}
+/** Facts learned only in part (no partitions, or no limit) are learned again sooner. */
+const PARTIAL_FACTS_MAX_AGE_MS = 30_000;
 
 /**
  * kafkajs has no linger: every `send` is its own produce request. This producer sends the first
@@ -35,35 +44,98 @@ function groupByTopic(batch: readonly Pending[]): TopicMessages[] {
  * `sendBatch`, so a burst of requests costs a few produce requests, not one each, and a lone
  * request pays no added latency. At most `maxInFlight` batches are outstanding.
  *
+ * Every request it builds is one the broker accepts for size: each partition's record batch
+ * within the topic's `max.message.bytes` (learned once per topic), the request within
+ * `maxRequestBytes` (see `BatchBuilder`). A record too large alone fails at once, alone. When the
+ * broker still refuses a batch for a record's sake, the batch is split and sent again until only
+ * the culprit fails. Failures that usually pass are retried with exponential back-off until each
+ * record's deadline, and never after it; kafkajs's own retries are off by default.
+ *
  * @internal
  */
 export class CoalescingProducer {
-  private queue: Pending[] = [];
+  private queue: PendingRecord[] = [];
   private inFlight = 0;
   private flushScheduled = false;
+  private closed = false;
+  /** The earliest time some topic's facts are due to be learned again. */
+  private nextRefreshAt = Number.POSITIVE_INFINITY;
   private connecting: Promise<void> | undefined;
-  /** Topics a batch was acknowledged for: kafkajs holds their metadata. */
-  private readonly knownTopics = new Set<string>();
-  /** Topics whose first batch is in flight: their later records wait for it (see `flush`). */
-  private readonly firstSends = new Set<string>();
+  private readonly topics = new Map<string, TopicState>();
+  private readonly sending = new Set<Promise<void>>();
+  private readonly backoffs = new Map<Subscription, readonly PendingRecord[]>();
+  private readonly builder: BatchBuilder;
+  private readonly scheduler: SchedulerLike;
+  private readonly maxInFlight: number;
+  private readonly maxRequestBytes: number;
+  private readonly retry: ProduceRetry;
+  private readonly factsMaxAgeMs: number;
 
   constructor(
     private readonly producer: Producer,
+    private readonly catalog: TopicFactsSource,
     private readonly missingTopics: MissingTopics,
-    private readonly maxInFlight = 4,
-  ) {}
+    options: CoalescingProducerOptions,
+  ) {
+    this.scheduler = options.scheduler;
+    this.maxInFlight = options.maxInFlight ?? 4;
+    this.maxRequestBytes = options.maxRequestBytes;
+    this.retry = options.retry ?? produceRetry();
+    this.factsMaxAgeMs = options.factsMaxAgeMs ?? 300_000;
+    this.builder = new BatchBuilder(this.maxRequestBytes, options.choosePartition ?? defaultPartitionChooser());
+  }
 
   /** Queues records for the next batch; resolves per record once acknowledged. */
-  produce(records: readonly OutgoingRecord[]): Promise<ProducedRecord[]> {
-    const results = records.map((record) => {
-      const refusal = this.refuse(record.topic);
-      if (refusal) return Promise.reject(refusal);
-      return new Promise<ProducedRecord>((resolve, reject) => {
-        this.queue.push({ record, resolve, reject });
-      });
-    });
+  produce(records: readonly OutgoingRecord[], options?: ProduceOptions): Promise<ProducedRecord[]> {
+    const deadline = options?.deadline ?? this.scheduler.now() + this.retry.budgetMs;
+    const results = records.map((record) => this.enqueue(record, deadline));
     this.scheduleFlush();
     return Promise.all(results);
+  }
+
+  private enqueue(record: OutgoingRecord, deadline: number): Promise<ProducedRecord> {
+    if (this.closed) return Promise.reject(new ClosedError({ what: 'transport', topic: record.topic }));
+    let topic = this.topics.get(record.topic);
+    if (topic === undefined) {
+      const refusal = this.refuse(record.topic);
+      if (refusal) return Promise.reject(refusal);
+      topic = topicState(record.topic);
+      this.topics.set(record.topic, topic);
+      void this.learn(topic);
+      void this.connect().catch(() => undefined);
+    }
+    let body: number;
+    try {
+      body = recordBodyBytes(record);
+    } catch (error) {
+      return Promise.reject(
+        new ProduceError({
+          topic: record.topic,
+          partition: record.partition,
+          retriable: false,
+          reason: 'record-invalid',
+          cause: error,
+        }),
+      );
+    }
+    // Before the topic's limit is known, only the request limit applies here; the rest is checked
+    // when the record is batched.
+    const tooBig = oversize(topic, { body, record }, this.maxRequestBytes);
+    if (tooBig) return Promise.reject(tooBig);
+    const state = topic;
+    return new Promise<ProducedRecord>((resolve, reject) => {
+      this.queue.push({
+        record,
+        message: { key: record.key ?? null, value: record.value, headers: record.headers, partition: record.partition },
+        body,
+        topic: state,
+        deadline,
+        partition: UNCHOSEN,
+        retries: 0,
+        resolve,
+        reject,
+      });
+    });
   }
 
   /** A record that cannot be produced fails at once instead of joining (and failing) a batch. */
@@ -79,6 +151,44 @@ export class CoalescingProducer {
       return new ConnectionError({ reason: 'unknown-topic', retriable: false, topic, what: 'produce' });
     }
     return undefined;
+  }
+
+  /** Learns (or learns again) a topic's limit and partitions; its records wait the first time. */
+  private learn(topic: TopicState): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    topic.learning ??= this.catalog
+      .learn(topic.name)
+      .catch((): TopicLesson => ({
+        found: true,
+        facts: { maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES },
+        complete: false,
+      }))
+      .then((lesson) => {
+        if (!lesson.found) {
+          this.forgetMissing(topic, lesson.error);
+          return;
+        }
+        topic.facts = lesson.facts;
+        topic.refreshAt = this.scheduler.now() + (lesson.complete ? this.factsMaxAgeMs : PARTIAL_FACTS_MAX_AGE_MS);
+        this.nextRefreshAt = Math.min(this.nextRefreshAt, topic.refreshAt);
+      })
+      .finally(() => {
+        topic.learning = undefined;
+        this.scheduleFlush();
+      });
+    return topic.learning;
+  }
+
+  /** The topic does not exist: its queued records fail, and so do new ones for a while. */
+  private forgetMissing(topic: TopicState, error: unknown): void {
+    this.missingTopics.markMissing(topic.name);
+    if (this.topics.get(topic.name) === topic) this.topics.delete(topic.name);
+    const held: PendingRecord[] = [];
+    for (const pending of this.queue) {
+      if (pending.topic === topic) pending.reject(toProduceError(error, topic.name));
+      else held.push(pending);
+    }
+    this.queue = held;
   }
 
   /** Connects once, on first use. */
@@ -101,49 +211,193 @@ export class CoalescingProducer {
   }
 
   private flush(): void {
-    // The first send to a topic fetches its metadata first; a batch sent meanwhile can be appended
-    // before it, and a responder's end marker would then overtake the reply before it. So records
-    // for a topic wait while its first batch is in flight; other topics go on.
+    this.refreshStaleFacts();
     while (this.queue.length > 0 && this.inFlight < this.maxInFlight) {
-      const batch: Pending[] = [];
-      const held: Pending[] = [];
-      for (const pending of this.queue) (this.firstSends.has(pending.record.topic) ? held : batch).push(pending);
-      if (batch.length === 0) return;
+      const { batch, held } = this.builder.build(this.queue, (pending, error) => pending.reject(error));
       this.queue = held;
+      if (batch.length === 0) return;
       this.inFlight += 1;
-      const fresh = new Set(
-        batch.map((pending) => pending.record.topic).filter((topic) => !this.knownTopics.has(topic)),
-      );
-      for (const topic of fresh) this.firstSends.add(topic);
-      void this.send(batch).finally(() => {
+      // The first send to a topic fetches its metadata first; a batch sent meanwhile can be
+      // appended before it, and a responder's end marker would then overtake the reply before it.
+      // So records for a topic wait while its first batch is in flight; other topics go on.
+      const fresh = topicsOf(batch).filter((topic) => !topic.acknowledged);
+      for (const topic of fresh) topic.holds += 1;
+      const sent = this.send(batch).finally(() => {
+        this.sending.delete(sent);
         this.inFlight -= 1;
-        for (const topic of fresh) this.firstSends.delete(topic);
+        for (const topic of fresh) topic.holds -= 1;
         if (this.queue.length > 0) this.flush();
       });
+      this.sending.add(sent);
     }
   }
 
-  private async send(batch: readonly Pending[]): Promise<void> {
+  /** Facts past their age are learned again in the background; records keep using the old ones. */
+  private refreshStaleFacts(): void {
+    if (this.queue.length === 0 || this.closed) return;
+    const now = this.scheduler.now();
+    if (now < this.nextRefreshAt) return;
+    this.nextRefreshAt = Number.POSITIVE_INFINITY;
+    for (const topic of this.topics.values()) {
+      if (topic.learning !== undefined || topic.facts === undefined) continue;
+      if (now >= topic.refreshAt) void this.learn(topic);
+      else this.nextRefreshAt = Math.min(this.nextRefreshAt, topic.refreshAt);
+    }
+  }
+
+  /** Sends a batch; on failure, settles each record by what the failure means for it. */
+  private async send(batch: readonly PendingRecord[]): Promise<void> {
+    let metadata: RecordMetadata[];
     try {
       await this.connect();
-      const metadata = await this.producer.sendBatch({ topicMessages: groupByTopic(batch) });
-      for (const pending of batch) this.knownTopics.add(pending.record.topic);
-      for (const pending of batch) pending.resolve(placed(pending.record, metadata));
+      metadata = await this.producer.sendBatch({ topicMessages: topicMessages(batch) });
     } catch (error) {
-      const topics = [...new Set(batch.map((pending) => pending.record.topic))];
-      if (topics.length === 1) {
-        if (connectionReason(error) === 'unknown-topic') this.missingTopics.markMissing(topics[0]!);
-        for (const pending of batch) pending.reject(toProduceError(error, pending.record.topic));
-        return;
-      }
-      // One bad topic (a reply topic named by a stranger's header, say) must not fail the records
-      // of every other topic that shared its batch: send each topic on its own.
-      await Promise.all(topics.map((topic) => this.send(batch.filter((pending) => pending.record.topic === topic))));
+      await this.failed(batch, error);
+      return;
+    }
+    for (const pending of batch) {
+      pending.topic.acknowledged = true;
+      pending.resolve(placed(pending, metadata));
     }
   }
 
-  /** Disconnects after the batches in flight settle. */
+  private async failed(batch: readonly PendingRecord[], error: unknown): Promise<void> {
+    const failure = sendFailure(error);
+    if (this.closed) {
+      for (const pending of batch) pending.reject(closedOr(error, pending));
+      return;
+    }
+    switch (failure) {
+      case 'too-large':
+      case 'record':
+        await this.isolate(batch, error, failure);
+        return;
+      case 'retriable':
+        this.retryLater(batch, error);
+        return;
+      case 'connection': {
+        const topics = topicsOf(batch);
+        if (topics.length > 1) {
+          // One bad topic (a reply topic named by a stranger's header, say) must not fail the
+          // records of every other topic that shared its batch: send each topic on its own.
+          await Promise.all(topics.map((topic) => this.send(batch.filter((pending) => pending.topic === topic))));
+          return;
+        }
+        if (connectionReason(error) === 'unknown-topic') this.forgetMissing(topics[0]!, error);
+        for (const pending of batch) pending.reject(toProduceError(error, pending.topic.name));
+        return;
+      }
+      case 'fatal':
+        for (const pending of batch) pending.reject(toProduceError(error, pending.topic.name));
+    }
+  }
+
+  /**
+   * The broker refused the batch for some record's sake. For size, the topics' limits are learned
+   * again first: records now too large alone fail, and if a limit changed the rest are batched
+   * anew. Otherwise the batch is halved and each half sent in turn, until the culprit is alone and
+   * fails alone. The topics are held meanwhile, so later records do not overtake these.
+   */
+  private async isolate(
+    batch: readonly PendingRecord[],
+    error: unknown,
+    failure: 'too-large' | 'record',
+  ): Promise<void> {
+    const topics = topicsOf(batch);
+    for (const topic of topics) topic.holds += 1;
+    try {
+      let rest = batch;
+      if (failure === 'too-large') {
+        const limits = topics.map((topic) => topic.facts?.maxMessageBytes);
+        await Promise.all(topics.map((topic) => this.learn(topic)));
+        rest = batch.filter((pending) => {
+          const refusal = oversize(pending.topic, pending, this.maxRequestBytes);
+          if (refusal) pending.reject(refusal);
+          return refusal === undefined;
+        });
+        if (topics.some((topic, index) => topic.facts?.maxMessageBytes !== limits[index])) {
+          this.queue = [...rest, ...this.queue];
+          return;
+        }
+      }
+      if (rest.length === 0) return;
+      if (batch.length === 1) {
+        const [culprit] = batch;
+        culprit!.reject(failure === 'too-large' ? refusedForSize(culprit!, error) : refusedRecord(culprit!, error));
+        return;
+      }
+      const middle = Math.ceil(rest.length / 2);
+      await this.send(rest.slice(0, middle));
+      if (rest.length > middle) await this.send(rest.slice(middle));
+    } finally {
+      for (const topic of topics) topic.holds -= 1;
+      this.scheduleFlush();
+    }
+  }
+
+  /**
+   * A failure that usually passes: the records go back to the front of the queue after an
+   * exponential back-off, except those whose deadline comes first, which fail now. Their
+   * partitions are held meanwhile, so later records do not overtake them (records already in
+   * flight may, as with any client that retries with several requests in flight).
+   */
+  private retryLater(batch: readonly PendingRecord[], error: unknown): void {
+    let retry = 1;
+    for (const pending of batch) retry = Math.max(retry, pending.retries + 1);
+    const wait = backoffMs(this.retry, retry);
+    const resumeAt = this.scheduler.now() + wait;
+    const kept: PendingRecord[] = [];
+    for (const pending of batch) {
+      if (resumeAt >= pending.deadline) {
+        pending.reject(
+          new ProduceError({
+            topic: pending.topic.name,
+            partition: pending.partition >= 0 ? pending.partition : undefined,
+            retriable: true,
+            reason: 'retries-exhausted',
+            attempts: pending.retries + 1,
+            cause: error,
+          }),
+        );
+      } else {
+        pending.retries = retry;
+        kept.push(pending);
+      }
+    }
+    if (kept.length === 0) return;
+    // Only the partitions that failed wait: the rest of the topic goes on.
+    const slots = kept.map((pending) => [pending.topic, slotOf(pending)] as const);
+    for (const [topic, slot] of slots) topic.slotHolds.set(slot, (topic.slotHolds.get(slot) ?? 0) + 1);
+    const timer = this.scheduler.schedule(() => {
+      this.backoffs.delete(timer);
+      for (const [topic, slot] of slots) {
+        const holds = (topic.slotHolds.get(slot) ?? 1) - 1;
+        if (holds > 0) topic.slotHolds.set(slot, holds);
+        else topic.slotHolds.delete(slot);
+      }
+      this.queue = [...kept, ...this.queue];
+      this.scheduleFlush();
+    }, wait);
+    // A back-off shorter than a tick may have run already.
+    if (!timer.closed) this.backoffs.set(timer, kept);
+  }
+
+  /**
+   * Stops taking records and disconnects once the batches in flight settle. Records still queued
+   * or waiting to be retried fail with a `ClosedError`.
+   */
   async disconnect(): Promise<void> {
+    this.closed = true;
+    for (const [timer, kept] of this.backoffs) {
+      timer.unsubscribe();
+      for (const pending of kept) pending.reject(new ClosedError({ what: 'transport', topic: pending.topic.name }));
+    }
+    this.backoffs.clear();
+    const queued = this.queue;
+    this.queue = [];
+    for (const pending of queued) pending.reject(new ClosedError({ what: 'transport', topic: pending.topic.name }));
+    await Promise.all([...this.sending]);
+    await this.catalog.disconnect().catch(() => undefined);
     if (this.connecting) {
       await this.connecting.catch(() => undefined);
       await this.producer.disconnect();
@@ -152,15 +406,63 @@ export class CoalescingProducer {
   }
 }
 
-function placed(record: OutgoingRecord, metadata: readonly RecordMetadata[]): ProducedRecord {
-  const candidates = metadata.filter((entry) => entry.topicName === record.topic);
-  const entry =
-    record.partition === undefined
-      ? candidates.length === 1
-        ? candidates[0]
-        : undefined
-      : candidates.find((candidate) => candidate.partition === record.partition);
-  return entry
-    ? { topic: record.topic, partition: entry.partition, offset: entry.baseOffset }
-    : { topic: record.topic, partition: record.partition };
+function topicsOf(batch: readonly PendingRecord[]): TopicState[] {
+  const topics: TopicState[] = [];
+  for (const pending of batch) if (!topics.includes(pending.topic)) topics.push(pending.topic);
+  return topics;
+}
+
+function topicMessages(batch: readonly PendingRecord[]): TopicMessages[] {
+  const byTopic = new Map<string, Message[]>();
+  for (const pending of batch) {
+    const messages = byTopic.get(pending.topic.name);
+    if (messages === undefined) byTopic.set(pending.topic.name, [pending.message]);
+    else messages.push(pending.message);
+  }
+  const grouped: TopicMessages[] = [];
+  for (const [topic, messages] of byTopic) grouped.push({ topic, messages });
+  return grouped;
+}
+
+function placed(pending: PendingRecord, metadata: readonly RecordMetadata[]): ProducedRecord {
+  const topic = pending.topic.name;
+  const partition = pending.partition >= 0 ? pending.partition : undefined;
+  let entry: RecordMetadata | undefined;
+  let candidates = 0;
+  for (const candidate of metadata) {
+    if (candidate.topicName !== topic) continue;
+    candidates += 1;
+    if (partition === undefined ? candidates === 1 : candidate.partition === partition) entry = candidate;
+  }
+  if (partition === undefined && candidates !== 1) entry = undefined;
+  return entry ? { topic, partition: entry.partition, offset: entry.baseOffset } : { topic, partition };
+}
+
+/** A lone record the broker refused for its size (our estimate said it fits: the limit moved). */
+function refusedForSize(pending: PendingRecord, error: unknown): ProduceError {
+  return tooLarge(
+    pending.topic.name,
+    pending.partition >= 0 ? pending.partition : undefined,
+    RECORD_BATCH_OVERHEAD + recordBytesAt(pending.body, 0),
+    pending.topic.facts?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    true,
+    error,
+  );
+}
+
+/** A lone record the broker (or kafkajs, encoding it) refused for another reason than size. */
+function refusedRecord(pending: PendingRecord, error: unknown): ProduceError {
+  return new ProduceError({
+    topic: pending.topic.name,
+    partition: pending.partition >= 0 ? pending.partition : undefined,
+    retriable: false,
+    reason: 'record-invalid',
+    cause: error,
+  });
+}
+
+function closedOr(error: unknown, pending: PendingRecord): PubScribeError {
+  return sendFailure(error) === 'retriable'
+    ? new ClosedError({ what: 'transport', topic: pending.topic.name, cause: error })
+    : toProduceError(error, pending.topic.name);
 }

@@ -2,10 +2,18 @@ import { Kafka, KafkaConfig, logLevel, ProducerConfig } from 'kafkajs';
 import { asyncScheduler, Observable, SchedulerLike } from 'rxjs';
 import { ClosedError } from '../../errors/index.js';
 import type { OutgoingRecord, ProducedRecord } from '../records.js';
-import type { ConsumerSubscription, Transport, TransportEvent } from '../transport.js';
+import type { ConsumerSubscription, ProduceOptions, Transport, TransportEvent } from '../transport.js';
 import { CoalescingProducer } from './coalescing-producer.js';
+import { customPartitionChooser, defaultPartitionChooser } from './partition-chooser.js';
 import { pinnedConsumer } from './pinned-consumer.js';
+import { produceRetry, ProduceRetryOptions } from './produce-retry.js';
+import { TopicCatalog } from './topic-catalog.js';
 import { MissingTopics } from './topic-health.js';
+
+/** The default of `maxRequestBytes`: 16 MiB, far below the broker's `socket.request.max.bytes` (100 MiB). */
+const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+/** The smallest `maxRequestBytes` accepted: room for a request's own bytes and a small record batch. */
+const MIN_MAX_REQUEST_BYTES = 4096;
 
 /**
  * Options of {@link kafkajsTransport}.
@@ -16,10 +24,26 @@ import { MissingTopics } from './topic-health.js';
 export interface KafkajsTransportOptions {
   /** A kafkajs client you configured (SASL, SSL, logging), or the config to create one. */
   readonly kafka: Kafka | KafkaConfig;
-  /** Producer settings. Default: acks from all in-sync replicas, no auto topic creation. */
+  /**
+   * Producer settings. Default: acks from all in-sync replicas, no auto topic creation, and
+   * kafkajs's own retries off (`retry: { retries: 0 }`, unless `idempotent`): the transport retries
+   * failures that usually pass itself, within each call's deadline (see `produceRetry`), where
+   * kafkajs's retries would run on past it. Set `retry` here to have kafkajs retry as well.
+   * A `createPartitioner` given here is asked for each record's partition before batching.
+   */
   readonly producer?: ProducerConfig;
   /** Produce batches outstanding at once. Default 4. */
   readonly maxInFlightBatches?: number;
+  /**
+   * The largest produce request the transport builds, in bytes, all topics and partitions
+   * together (each partition's record batch is also kept within its topic's `max.message.bytes`,
+   * learned once per topic). A record too large to fit alone fails at once with a `ProduceError`
+   * (`reason: 'record-too-large'`). Keep it below the broker's `socket.request.max.bytes`
+   * (100 MiB by default). Default 16 MiB.
+   */
+  readonly maxRequestBytes?: number;
+  /** How produce failures that usually pass are retried; see {@link ProduceRetryOptions}. */
+  readonly produceRetry?: ProduceRetryOptions;
   /** Runs the transport's own waits (retry back-off, how long a missing topic is remembered). Default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
 }
@@ -28,6 +52,13 @@ export interface KafkajsTransportOptions {
  * The kafkajs implementation of the {@link Transport} port. Nothing connects until the first
  * produce or consumer subscription; `close()` stops what is still running.
  *
+ * Records produced while earlier sends are in flight go together in one produce request, bounded
+ * so the broker never refuses it for size: each partition's record batch within the topic's
+ * `max.message.bytes` (read once per topic), the request within `maxRequestBytes`. A record too
+ * large alone fails alone, at once, with a `ProduceError` whose `reason` is `'record-too-large'`;
+ * a record the broker refuses fails alone too, and the records sent with it are sent again.
+ * Failures that usually pass are retried within each call's deadline (see `produceRetry`).
+ *
  * @example
  * import { kafkajsTransport } from 'pubscribe';
  *
@@ -35,8 +66,10 @@ export interface KafkajsTransportOptions {
  * // ... use it with consume(), pubScribe() or a requester, then:
  * await transport.close();
  *
- * @param options the kafkajs client (or its config) and producer settings
- * @returns a transport that owns one producer and any number of ready-aware consumers
+ * @param options the kafkajs client (or its config), producer settings and produce limits
+ * @returns a transport that owns one producer (and an admin client that reads topic limits) and
+ *   any number of ready-aware consumers
+ * @throws RangeError for a `maxRequestBytes` below 4096 or a negative retry option
  * @since 0.1.0
  * @category transport
  */
@@ -44,19 +77,40 @@ export function kafkajsTransport(options: KafkajsTransportOptions): Transport {
   const scheduler = options.scheduler ?? asyncScheduler;
   const kafka =
     options.kafka instanceof Kafka ? options.kafka : new Kafka({ logLevel: logLevel.WARN, ...options.kafka });
+  const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+  if (!Number.isSafeInteger(maxRequestBytes) || maxRequestBytes < MIN_MAX_REQUEST_BYTES) {
+    throw new RangeError(
+      `kafkajsTransport: \`maxRequestBytes\` must be a whole number from ${MIN_MAX_REQUEST_BYTES}, got ${maxRequestBytes}.`,
+    );
+  }
+  const producerConfig: ProducerConfig = {
+    allowAutoTopicCreation: false,
+    ...(options.producer?.idempotent ? {} : { retry: { retries: 0 } }),
+    ...options.producer,
+  };
   const producer = new CoalescingProducer(
-    kafka.producer({ allowAutoTopicCreation: false, ...options.producer }),
+    kafka.producer(producerConfig),
+    new TopicCatalog(kafka, producerConfig.allowAutoTopicCreation === true),
     new MissingTopics(scheduler),
-    options.maxInFlightBatches,
+    {
+      scheduler,
+      maxInFlight: options.maxInFlightBatches,
+      maxRequestBytes,
+      retry: produceRetry(options.produceRetry),
+      choosePartition: producerConfig.createPartitioner
+        ? customPartitionChooser(producerConfig.createPartitioner)
+        : defaultPartitionChooser(),
+      factsMaxAgeMs: producerConfig.metadataMaxAge,
+    },
   );
   const teardowns = new Set<Promise<void>>();
   const live = new Set<() => void>();
   let closed = false;
 
   return {
-    produce(records: readonly OutgoingRecord[]): Promise<readonly ProducedRecord[]> {
+    produce(records: readonly OutgoingRecord[], produceOptions?: ProduceOptions): Promise<readonly ProducedRecord[]> {
       if (closed) return Promise.reject(new ClosedError({ what: 'transport', topic: records[0]?.topic }));
-      return producer.produce(records);
+      return producer.produce(records, produceOptions);
     },
     consume(subscription: ConsumerSubscription): Observable<TransportEvent> {
       const consumer = pinnedConsumer(kafka, subscription, teardowns, scheduler);

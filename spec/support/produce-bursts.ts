@@ -1,0 +1,166 @@
+import { expect } from 'chai';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { isProduceError } from '../../lib/errors';
+import { kafkajsTransport, type KafkajsTransportOptions } from '../../lib/transport/kafkajs/kafkajs-transport';
+import { recordBatchBytes } from '../../lib/transport/record-size';
+import type { OutgoingRecord, ProducedRecord } from '../../lib/transport/records';
+import type { Transport } from '../../lib/transport/transport';
+import { uniqueName, withAdmin } from './kafka-fixtures';
+import { testBrokers } from './test-brokers';
+
+/** What the kafkajs producer under a transport did: its produce requests, and sends the broker refused. */
+export interface ProducerStats {
+  /** Produce requests sent, and the size of each in bytes (kafkajs's own count). */
+  readonly requestSizes: number[];
+  /** Errors of `sendBatch` calls, by kafkajs error type or name. */
+  readonly sendFailures: string[];
+}
+
+/**
+ * A kafkajs transport on the test brokers whose producer is watched: every produce request's size
+ * (from kafkajs's debug log line for each request it encodes) and every failed `sendBatch`.
+ */
+export function watchedTransport(options: Omit<KafkajsTransportOptions, 'kafka'> = {}): {
+  readonly transport: Transport;
+  readonly stats: ProducerStats;
+} {
+  const stats = { requestSizes: [] as number[], sendFailures: [] as string[] };
+  const kafka = new Kafka({
+    clientId: uniqueName('watched'),
+    brokers: testBrokers(),
+    logLevel: logLevel.DEBUG,
+    logCreator: () => (entry) => {
+      const { message, size } = entry.log as { message?: string; size?: number };
+      if (typeof size === 'number' && message?.startsWith('Request Produce(')) stats.requestSizes.push(size);
+    },
+  });
+  const createProducer = kafka.producer.bind(kafka);
+  kafka.producer = (config) => {
+    const producer: Producer = createProducer(config);
+    const sendBatch = producer.sendBatch.bind(producer);
+    producer.sendBatch = async (batch) => {
+      try {
+        return await sendBatch(batch);
+      } catch (error) {
+        const shape = error as { type?: string; name?: string; cause?: { type?: string } };
+        stats.sendFailures.push(shape.type ?? shape.cause?.type ?? shape.name ?? String(error));
+        throw error;
+      }
+    };
+    return producer;
+  };
+  return { transport: kafkajsTransport({ ...options, kafka }), stats };
+}
+
+/** How one record's own `produce` call ended. */
+export interface Settled {
+  readonly record: OutgoingRecord;
+  readonly acknowledged: boolean;
+  readonly produced?: ProducedRecord;
+  readonly error?: unknown;
+}
+
+/**
+ * Produces each record with a `produce` call of its own, all in the same tick, and waits for all
+ * of them; checks that each call settled exactly once.
+ */
+export async function burst(transport: Transport, records: readonly OutgoingRecord[]): Promise<Settled[]> {
+  const settlements = new Array<number>(records.length).fill(0);
+  const calls = records.map((record, index) =>
+    transport.produce([record]).then(
+      ([produced]): Settled => {
+        settlements[index]! += 1;
+        return { record, acknowledged: true, produced };
+      },
+      (error: unknown): Settled => {
+        settlements[index]! += 1;
+        return { record, acknowledged: false, error };
+      },
+    ),
+  );
+  const settled = await Promise.all(calls);
+  expect(settlements.every((count) => count === 1)).to.equal(true);
+  return settled;
+}
+
+/** Records in a topic's log: the sum over its partitions of the high watermark less the log start. */
+export async function logCount(topic: string): Promise<number> {
+  const offsets = await withAdmin((admin) => admin.fetchTopicOffsets(topic));
+  return offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
+}
+
+/** A topic's `max.message.bytes`, read from the broker. */
+export async function maxMessageBytesOf(topic: string): Promise<number> {
+  const described = await withAdmin((admin) =>
+    admin.describeConfigs({
+      resources: [{ type: 2, name: topic, configNames: ['max.message.bytes'] }],
+      includeSynonyms: false,
+    }),
+  );
+  return Number(described.resources[0]?.configEntries[0]?.configValue);
+}
+
+/** A value of `bytes` ASCII bytes. */
+export const valueOf = (bytes: number, fill = 'v'): string => fill.repeat(bytes);
+
+/**
+ * The longest value for which a record (otherwise as `shape`) is at most `limit` bytes as Kafka
+ * encodes it alone, and the shortest for which it is over.
+ */
+export function edgeValues(shape: Omit<OutgoingRecord, 'value'>, limit: number): { under: number; over: number } {
+  let length = limit;
+  while (length > 0 && recordBatchBytes({ ...shape, value: valueOf(length) }) > limit) length -= 1;
+  return { under: length, over: length + 1 };
+}
+
+/**
+ * The rule every test checks: each record was acknowledged (and is in the log exactly once), or
+ * it was one of the `oversized` ones, and failed alone with a `ProduceError` that names its size
+ * and the limit. `limits` maps each topic to its `max.message.bytes`; `logBefore` the log counts
+ * taken before the burst.
+ */
+export async function expectAcknowledgedOnceOrFailedAlone(
+  settled: readonly Settled[],
+  limits: ReadonlyMap<string, number>,
+  logBefore: ReadonlyMap<string, number>,
+): Promise<{ acknowledged: number; failed: number }> {
+  const acknowledgedPerTopic = new Map<string, number>();
+  let failed = 0;
+  for (const [index, outcome] of settled.entries()) {
+    const { record } = outcome;
+    const limit = limits.get(record.topic)!;
+    const recordBytes = recordBatchBytes(record);
+    if (recordBytes > limit) {
+      failed += 1;
+      expect(outcome.acknowledged, `record ${index} (${recordBytes} bytes) is over the limit of ${limit}`).to.equal(
+        false,
+      );
+      expect(isProduceError(outcome.error), String(outcome.error)).to.equal(true);
+      expect(outcome.error).to.include({
+        reason: 'record-too-large',
+        retriable: false,
+        recordBytes,
+        limitBytes: limit,
+        limitName: 'max.message.bytes',
+        topic: record.topic,
+      });
+    } else {
+      expect(outcome.acknowledged, `record ${index} (${recordBytes} bytes): ${String(outcome.error)}`).to.equal(true);
+      acknowledgedPerTopic.set(record.topic, (acknowledgedPerTopic.get(record.topic) ?? 0) + 1);
+    }
+  }
+  for (const topic of limits.keys()) {
+    const appended = (await logCount(topic)) - (logBefore.get(topic) ?? 0);
+    expect(appended, `records appended to ${topic}: each acknowledged record exactly once`).to.equal(
+      acknowledgedPerTopic.get(topic) ?? 0,
+    );
+  }
+  return { acknowledged: settled.length - failed, failed };
+}
+
+/** The log counts of `topics`, to compare with after a burst. */
+export async function logCounts(topics: Iterable<string>): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const topic of topics) counts.set(topic, await logCount(topic));
+  return counts;
+}
