@@ -32,7 +32,27 @@ export async function createTopic(
   const topic = uniqueName(prefix);
   const configEntries = Object.entries(configs).map(([name, value]) => ({ name, value }));
   await withAdmin(async (admin) => {
-    await admin.createTopics({ topics: [{ topic, numPartitions, configEntries }], waitForLeaders: true });
+    try {
+      await admin.createTopics({ topics: [{ topic, numPartitions, configEntries }], waitForLeaders: true });
+    } catch (error) {
+      // Right after start-up the broker can create the topic yet not know it in its metadata for a
+      // moment, and kafkajs's wait for leaders gives up on UNKNOWN_TOPIC_OR_PARTITION: wait here.
+      if ((error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+      await waitForLeaders(admin, topic, numPartitions);
+    }
   });
   return topic;
+}
+
+/** Polls the topic's metadata until each of its partitions has a leader (10 s at most). */
+async function waitForLeaders(admin: Admin, topic: string, numPartitions: number): Promise<void> {
+  for (let tries = 1; ; tries += 1) {
+    const partitions = await admin
+      .fetchTopicMetadata({ topics: [topic] })
+      .then((metadata) => metadata.topics[0]?.partitions ?? [])
+      .catch(() => []);
+    if (partitions.length === numPartitions && partitions.every((partition) => partition.leader >= 0)) return;
+    if (tries >= 50) throw new Error(`Topic '${topic}' has no leaders after 10 s.`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
