@@ -83,10 +83,20 @@ export async function burst(transport: Transport, records: readonly OutgoingReco
   return settled;
 }
 
-/** Records in a topic's log: the sum over its partitions of the high watermark less the log start. */
+/**
+ * Records in a topic's log: the sum over its partitions of the high watermark less the log start.
+ * Right after a topic is created the broker may not answer for it yet: asked again then.
+ */
 export async function logCount(topic: string): Promise<number> {
-  const offsets = await withAdmin((admin) => admin.fetchTopicOffsets(topic));
-  return offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
+  for (let tries = 1; ; tries += 1) {
+    try {
+      const offsets = await withAdmin((admin) => admin.fetchTopicOffsets(topic));
+      return offsets.reduce((sum, partition) => sum + Number(partition.high) - Number(partition.low), 0);
+    } catch (error) {
+      if (tries >= 20 || (error as { retriable?: boolean }).retriable !== true) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }
 
 /** A topic's `max.message.bytes`, read from the broker. */
