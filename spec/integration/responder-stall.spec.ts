@@ -1,11 +1,9 @@
 import { expect } from 'chai';
 import {
-  filter,
   firstValueFrom,
   lastValueFrom,
   NEVER,
   Observable,
-  share,
   Subscription,
   timer,
   toArray,
@@ -15,34 +13,10 @@ import { stringCodec } from '../../lib/codecs';
 import { isRemoteError, RemoteError } from '../../lib/errors';
 import { CORRELATION_ID_HEADER, REPLY_TOPIC_HEADER } from '../../lib/headers';
 import { createRequester, Requester } from '../../lib/requester';
-import { HandlerResult, RequestContext, ResponderEvent, serve } from '../../lib/responder';
 import type { Transport } from '../../lib/transport/transport';
 import { createTopic, uniqueName, withAdmin } from '../support/kafka-fixtures';
+import { startStringResponder } from '../support/string-responder';
 import { eventually, testTransport } from '../support/test-transport';
-
-/** Starts `serve` with string codecs and resolves once it is ready. */
-async function startStringResponder(
-  transport: Transport,
-  topic: string,
-  handler: (request: string, context: RequestContext) => HandlerResult<string>,
-  options: { handlerTimeoutMs?: number; concurrency?: number; groupId?: string } = {},
-): Promise<{ events: ResponderEvent[]; subscription: Subscription; groupId: string }> {
-  const groupId = options.groupId ?? uniqueName('stall');
-  const events: ResponderEvent[] = [];
-  const events$ = serve({
-    transport,
-    topic,
-    groupId,
-    requestCodec: stringCodec,
-    replyCodec: stringCodec,
-    handler,
-    ...options,
-  }).pipe(share());
-  const ready = firstValueFrom(events$.pipe(filter((event) => event.type === 'ready')));
-  const subscription = events$.subscribe((event) => events.push(event));
-  await ready;
-  return { events, subscription, groupId };
-}
 
 const percentile = (values: readonly number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
