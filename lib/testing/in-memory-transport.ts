@@ -13,7 +13,7 @@ import { PendingWork } from './pending-work.js';
  * @example
  * import { strict as assert } from 'node:assert';
  * import { TestScheduler } from 'rxjs/testing';
- * import { InMemoryTransportOptions } from 'pubscribe';
+ * import { InMemoryTransportOptions } from 'pubscribe/testing';
  *
  * const scheduler = new TestScheduler((actual, expected) => assert.deepEqual(actual, expected));
  * const options: InMemoryTransportOptions = { topics: { requests: 3, replies: 1 }, scheduler, readyDelay: 5 };
@@ -43,7 +43,7 @@ export interface InMemoryTransportOptions {
  * nothing more. Integration tests must use a real broker.
  *
  * @example
- * import { InMemoryTransport, inMemoryTransport } from 'pubscribe';
+ * import { InMemoryTransport, inMemoryTransport } from 'pubscribe/testing';
  *
  * const transport: InMemoryTransport = inMemoryTransport({ topics: { 'user-created': 1 } });
  * await transport.produce([{ topic: 'user-created', key: 'user-1', value: '{"name":"Ada"}' }]);
@@ -62,7 +62,7 @@ export interface InMemoryTransport extends Transport {
    * (`void transport.produce(...)`) and observe the consumer side, which the scheduler drives.
    *
    * @example
-   * import { inMemoryTransport } from 'pubscribe';
+   * import { inMemoryTransport } from 'pubscribe/testing';
    *
    * const transport = inMemoryTransport({ topics: { requests: 2 } });
    * const [placed] = await transport.produce([{ topic: 'requests', partition: 1, value: 'ping' }]);
@@ -81,7 +81,7 @@ export interface InMemoryTransport extends Transport {
    * count it throws, as does a partition count that is not a whole number from 1.
    *
    * @example
-   * import { inMemoryTransport } from 'pubscribe';
+   * import { inMemoryTransport } from 'pubscribe/testing';
    *
    * const transport = inMemoryTransport();
    * transport.createTopic('create-user', 3);
@@ -99,7 +99,7 @@ export interface InMemoryTransport extends Transport {
    * offset order, for assertions. Throws for a topic that does not exist.
    *
    * @example
-   * import { inMemoryTransport } from 'pubscribe';
+   * import { inMemoryTransport } from 'pubscribe/testing';
    *
    * const transport = inMemoryTransport({ topics: { 'send-email': 1 } });
    * await transport.produce([{ topic: 'send-email', value: 'ada@example.com' }]);
@@ -117,7 +117,7 @@ export interface InMemoryTransport extends Transport {
    * can assert that unsubscribing left none behind.
    *
    * @example
-   * import { inMemoryTransport } from 'pubscribe';
+   * import { inMemoryTransport } from 'pubscribe/testing';
    *
    * const transport = inMemoryTransport({ topics: { replies: 1 } });
    * const subscription = transport
@@ -201,7 +201,8 @@ function placed(record: OutgoingRecord, written: ConsumedRecord, all: readonly C
  * import { strict as assert } from 'node:assert';
  * import { map } from 'rxjs';
  * import { TestScheduler } from 'rxjs/testing';
- * import { consume, inMemoryTransport, stringCodec } from 'pubscribe';
+ * import { consume, stringCodec } from 'pubscribe';
+ * import { inMemoryTransport } from 'pubscribe/testing';
  *
  * const scheduler = new TestScheduler((actual, expected) => assert.deepEqual(actual, expected));
  * scheduler.run(({ expectObservable }) => {
