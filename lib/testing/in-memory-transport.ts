@@ -1,6 +1,7 @@
 import { asyncScheduler, Observable, type SchedulerLike } from 'rxjs';
 import { ClosedError, ProduceError } from '../errors/index.js';
 import type { ConsumedRecord, OutgoingRecord, ProducedRecord } from '../transport/records.js';
+import type { EnsureTopicsResult, TopicSpec } from '../transport/topic-spec.js';
 import type { ConsumerSubscription, Transport, TransportEvent } from '../transport/transport.js';
 import { inMemoryConsumer } from './in-memory-consumer.js';
 import { InMemoryGroups } from './in-memory-groups.js';
@@ -188,6 +189,8 @@ function placed(record: OutgoingRecord, written: ConsumedRecord, all: readonly C
  *   partitions round robin in subscribe order; each join or leave re-pins the members that stay
  *   (`repinned`), and a partition that moves continues from the group's committed offset
  *   (committed on `ack()` with `acknowledge`, else as soon as the batch was emitted).
+ * - `ensureTopics` creates missing topics with their partition count (default 1) and ignores
+ *   replication factor and configs.
  * - `close()` errors the live consumers with a `ClosedError`; produce and consume fail after it.
  *
  * It leaves out everything else: replication, retention, transactions, compaction, fetch sizes,
@@ -279,6 +282,21 @@ export function inMemoryTransport(options: InMemoryTransportOptions = {}): InMem
 
     createTopic(topic: string, partitions = 1): void {
       log.createTopic(topic, partitions);
+    },
+
+    // Replication and configs mean nothing in memory; a topic that exists is left as it is.
+    ensureTopics(topics: readonly TopicSpec[]): Promise<EnsureTopicsResult> {
+      if (closed) return Promise.reject(new ClosedError({ what: 'transport', topic: topics[0]?.topic }));
+      const created: string[] = [];
+      const existing: string[] = [];
+      for (const { topic, partitions } of topics) {
+        if (log.partitionCount(topic) !== undefined) existing.push(topic);
+        else {
+          log.createTopic(topic, partitions ?? 1);
+          created.push(topic);
+        }
+      }
+      return Promise.resolve({ created, existing });
     },
 
     records(topic: string): readonly ConsumedRecord[] {

@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { ConsumedRecord, OutgoingRecord, PartitionPosition, ProducedRecord, TopicPartition } from './records.js';
+import type { EnsureTopicsResult, TopicSpec } from './topic-spec.js';
 
 /**
  * How a consumer takes part in its group.
@@ -129,6 +130,12 @@ export interface Transport {
    * then batches; unsubscribing stops the consumer and leaves the group. Errors are PubScribeErrors.
    */
   consume(subscription: ConsumerSubscription): Observable<TransportEvent>;
+  /**
+   * Creates the topics that do not exist yet and leaves the others alone; resolves with which were
+   * which. Optional: a transport without admin rights may leave it out. Call it through
+   * {@link ensureTopics}, which checks the specs first. Rejects with a `ConnectionError`.
+   */
+  ensureTopics?(topics: readonly TopicSpec[]): Promise<EnsureTopicsResult>;
   /** Stops consumers still running, waits for their teardown and disconnects the producer. */
   close(): Promise<void>;
 }

@@ -2,8 +2,10 @@ import { Kafka, KafkaConfig, logLevel, ProducerConfig } from 'kafkajs';
 import { asyncScheduler, Observable, SchedulerLike } from 'rxjs';
 import { ClosedError } from '../../errors/index.js';
 import type { OutgoingRecord, ProducedRecord } from '../records.js';
+import type { EnsureTopicsResult, TopicSpec } from '../topic-spec.js';
 import type { ConsumerSubscription, Transport, TransportEvent } from '../transport.js';
 import { CoalescingProducer } from './coalescing-producer.js';
+import { ensureKafkaTopics } from './kafkajs-topics.js';
 import { pinnedConsumer } from './pinned-consumer.js';
 import { MissingTopics } from './topic-health.js';
 
@@ -73,6 +75,18 @@ export function kafkajsTransport(options: KafkajsTransportOptions): Transport {
           inner.unsubscribe();
         };
       });
+    },
+    ensureTopics(topics: readonly TopicSpec[]): Promise<EnsureTopicsResult> {
+      if (closed) return Promise.reject(new ClosedError({ what: 'transport', topic: topics[0]?.topic }));
+      const work = ensureKafkaTopics(kafka, topics, scheduler);
+      // close() waits for the admin connection to be let go.
+      const settled = work.then(
+        () => undefined,
+        () => undefined,
+      );
+      teardowns.add(settled);
+      void settled.then(() => teardowns.delete(settled));
+      return work;
     },
     async close(): Promise<void> {
       closed = true;
