@@ -5,6 +5,7 @@
  * `pubscribe/testing`, NestJS support in `pubscribe/nest`.
  */
 export * from './errors/index.js';
+export * from './logging/index.js';
 export * from './codecs/index.js';
 export * from './headers/index.js';
 export * from './transport/index.js';

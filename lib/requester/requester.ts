@@ -298,7 +298,7 @@ export function createRequester(options: RequesterOptions): Requester {
         // Requests are produced only once the reply consumer is ready: if it never got there, the
         // request was never sent, and saying so beats a plain timeout.
         if (!listener.isReady) {
-          subscriber.error(new NotReadyError({ ...context(), topic: replyTopic }));
+          subscriber.error(new NotReadyError({ ...context(), topic: replyTopic, cause: listener.failureSinceStart() }));
           return;
         }
         subscriber.error(
