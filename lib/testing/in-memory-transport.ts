@@ -46,10 +46,12 @@ export interface InMemoryTransportOptions {
  * @example
  * import { InMemoryTransport, inMemoryTransport } from 'pubscribe/testing';
  *
- * const transport: InMemoryTransport = inMemoryTransport({ topics: { 'user-created': 1 } });
- * await transport.produce([{ topic: 'user-created', key: 'user-1', value: '{"name":"Ada"}' }]);
- * transport.records('user-created').map((record) => record.value?.toString()); // ['{"name":"Ada"}']
- * transport.activeConsumers; // 0
+ * async function check(): Promise<void> {
+ *   const transport: InMemoryTransport = inMemoryTransport({ topics: { 'user-created': 1 } });
+ *   await transport.produce([{ topic: 'user-created', key: 'user-1', value: '{"name":"Ada"}' }]);
+ *   transport.records('user-created').map((record) => record.value?.toString()); // ['{"name":"Ada"}']
+ *   transport.activeConsumers; // 0
+ * }
  *
  * @since 0.1.0
  * @category testing
@@ -66,8 +68,9 @@ export interface InMemoryTransport extends Transport {
    * import { inMemoryTransport } from 'pubscribe/testing';
    *
    * const transport = inMemoryTransport({ topics: { requests: 2 } });
-   * const [placed] = await transport.produce([{ topic: 'requests', partition: 1, value: 'ping' }]);
-   * // placed: { topic: 'requests', partition: 1, offset: '0' }
+   * void transport.produce([{ topic: 'requests', partition: 1, value: 'ping' }]).then(([placed]) => {
+   *   // placed: { topic: 'requests', partition: 1, offset: '0' }
+   * });
    *
    * @param records the records to append, in order
    * @returns per record, its topic and (when known, as kafkajs reports it) its partition and the
@@ -103,8 +106,9 @@ export interface InMemoryTransport extends Transport {
    * import { inMemoryTransport } from 'pubscribe/testing';
    *
    * const transport = inMemoryTransport({ topics: { 'send-email': 1 } });
-   * await transport.produce([{ topic: 'send-email', value: 'ada@example.com' }]);
-   * transport.records('send-email')[0]?.offset; // '0'
+   * void transport.produce([{ topic: 'send-email', value: 'ada@example.com' }]).then(() => {
+   *   transport.records('send-email')[0]?.offset; // '0'
+   * });
    *
    * @param topic the topic to read
    * @returns the topic's records

@@ -49,13 +49,15 @@ function invalidSpecs(specs: readonly TopicSpec[]): Error | undefined {
  * @example
  * import { ensureTopics, kafkajsTransport } from 'pubscribe';
  *
- * const transport = kafkajsTransport({ kafka: { clientId: 'user-service', brokers: ['127.0.0.1:9092'] } });
- * const { created, existing } = await ensureTopics(transport, [
- *   { topic: 'create-user', partitions: 3 },
- *   { topic: 'user-created', partitions: 3, configs: { 'retention.ms': '3600000' } },
- * ]);
- * console.log(`created: ${created.join(', ') || 'none'}; already there: ${existing.join(', ') || 'none'}`);
- * await transport.close();
+ * async function setUp(): Promise<void> {
+ *   const transport = kafkajsTransport({ kafka: { clientId: 'user-service', brokers: ['127.0.0.1:9092'] } });
+ *   const { created, existing } = await ensureTopics(transport, [
+ *     { topic: 'create-user', partitions: 3 },
+ *     { topic: 'user-created', partitions: 3, configs: { 'retention.ms': '3600000' } },
+ *   ]);
+ *   console.log(`created: ${created.join(', ') || 'none'}; already there: ${existing.join(', ') || 'none'}`);
+ *   await transport.close();
+ * }
  *
  * @param transport the transport whose cluster gets the topics
  * @param topics the topics, each a name or a {@link TopicSpec}

@@ -2,6 +2,32 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { examplesInMarkdown } from './extract-examples';
 
+/** A markdown block marked to be run, and what it must print. */
+export interface RunnableBlock {
+  /** `docs/getting-started.md:20` */
+  readonly origin: string;
+  readonly code: string;
+  readonly prints?: string;
+}
+
+const marker = /^<!-- doc-example: run(?:, prints "(.*)")? -->\s*$/;
+
+/**
+ * The ```ts blocks directly below a `<!-- doc-example: run -->` line (a comment readers do not
+ * see), with what the marker says the run prints.
+ */
+export function runnableBlocks(root: string, files: readonly string[]): RunnableBlock[] {
+  return files.flatMap((file) => {
+    const lines = readFileSync(join(root, file), 'utf8').split('\n');
+    return examplesInMarkdown(root, [file]).flatMap((example) => {
+      const fenceLine = Number(example.origin.split(':').pop());
+      const found = marker.exec(lines[fenceLine - 2] ?? '');
+      if (!found) return [];
+      return [{ origin: example.origin, code: example.code, ...(found[1] === undefined ? {} : { prints: found[1] }) }];
+    });
+  });
+}
+
 /** The one TypeScript block of a markdown section (`## Use it`), for running it as pasted. */
 export function sectionExample(root: string, file: string, heading: string): string {
   const text = readFileSync(join(root, file), 'utf8');

@@ -51,8 +51,8 @@ export interface KafkajsTransportOptions {
  * import { kafkajsTransport } from 'pubscribe';
  *
  * const transport = kafkajsTransport({ kafka: { clientId: 'graphql-1', brokers: ['127.0.0.1:9092'] } });
- * // ... use it with consume(), pubScribe() or a requester, then:
- * await transport.close();
+ * // ... use it with consume(), pubScribe() or a requester; on shutdown:
+ * process.once('SIGTERM', () => void transport.close());
  *
  * @param options the kafkajs client (or its config) and producer settings
  * @returns a transport that owns one producer and any number of ready-aware consumers
