@@ -6,7 +6,7 @@ import type { ConsumerSubscription, TransportEvent } from '../transport.js';
 import { toConnectionError } from './kafkajs-errors.js';
 import { OffsetCommitter } from './offset-committer.js';
 import { PositionTracker } from './position-tracker.js';
-import { absentTopics, unknownTopicError } from './topic-directory.js';
+import { absentTopics, confirmAbsent, unknownTopicError } from './topic-directory.js';
 import { toConsumedRecord } from './to-consumed-record.js';
 
 const partitionKey = (tp: TopicPartition) => `${tp.partition}:${tp.topic}`;
@@ -305,7 +305,8 @@ export function pinnedConsumer(
     const started = (async () => {
       await run.admin.connect();
       // kafkajs retries an unknown topic's metadata for 8-12 s; a missing topic is known in one round trip.
-      const [absent] = await absentTopics(run.admin, subscription.topics, scheduler);
+      // A topic this client may not describe is not listed either: confirmAbsent tells the two apart.
+      const [absent] = await confirmAbsent(kafka, await absentTopics(run.admin, subscription.topics, scheduler));
       if (absent !== undefined) throw unknownTopicError(absent, 'start the consumer');
       if (run.closed) return;
       await seedPositions(run, subscription, scheduler);

@@ -1,10 +1,11 @@
 import type { OutgoingRecord, ProducedRecord } from '../records.js';
 import { isLegalTopicName, MissingTopics } from './topic-health.js';
-import { TopicDirectory, unknownTopicError } from './topic-directory.js';
+import type { TopicDirectory } from './topic-directory.js';
 
 /**
- * Holds a produce call until every topic it writes to is known to exist, so a missing topic fails
- * the call at once with a typed `unknown-topic` error instead of a long metadata retry. Only the
+ * Holds a produce call until every topic it writes to is known to exist or known to be missing, so
+ * the producer fails a missing topic's records at once with a typed `unknown-topic` error instead
+ * of retrying its metadata for seconds. Only the
  * first calls to a topic wait (one lookup); after that calls go straight through. Calls for one
  * topic leave the gate in the order they came, so a reply never overtakes an earlier one.
  *
@@ -48,10 +49,9 @@ export class TopicGate {
         await Promise.all(earlier);
         const lookup = unsure.filter((topic) => !this.directory.has(topic) && !this.missing.isKnownMissing(topic));
         const absent = lookup.length > 0 ? await this.directory.absent(lookup) : [];
-        if (absent.length > 0) {
-          for (const topic of absent) this.missing.markMissing(topic);
-          throw unknownTopicError(absent[0]!, 'produce');
-        }
+        // The producer refuses records for a known-missing topic at once and still sends the others
+        // of the call: a bad topic fails only its own records.
+        for (const topic of absent) this.missing.markMissing(topic);
       } catch (error) {
         leave();
         throw error;
