@@ -1,9 +1,11 @@
 /**
  * Request/reply benchmarks, side by side in one run on one broker: every variant in
  * bench/variants.ts, at 1, 64 and 1024 requests in flight, each requester and responder in its own
- * process. Prints a table, writes bench/results/<mode>/results.{json,md} and a latency plot per
- * concurrency. The JVM variants (Spring's ReplyingKafkaTemplate, the one-hop floor) run programs of
- * peers/spring, which the first run builds with Maven (tools/spring/provision.ts).
+ * process. Prints a table and, after a complete run (every variant at 1, 64 and 1024, memory
+ * included, no errors), writes bench/results/<mode>/results.{json,md} and a latency plot per
+ * concurrency; a run of a subset writes to bench/results/tmp/ instead, and a failed run writes
+ * nothing. The JVM variants (Spring's ReplyingKafkaTemplate, the one-hop floor) run programs of
+ * peers/spring, which the first run builds with Maven (tools/spring/provision.ts). The command line is parsed strictly: an unknown flag or variant exits with 2.
  *
  *   npm run bench                  full run (a few minutes)
  *   npm run bench -- --quick       small counts, as CI runs it (asserts nothing about speed)
@@ -26,6 +28,7 @@ import { runJvmRequester } from './jvm-requester';
 import { latencyPlot } from './latency-plot';
 import { markdownTable } from './report';
 import { isJvmRequester, variants } from './variants';
+import { BenchArgs, benchUsage, BenchUsageError, parseBenchArgs } from './bench-args';
 
 interface Plan {
   readonly requests: number;
@@ -33,17 +36,26 @@ interface Plan {
   readonly capMs: number;
 }
 
-const args = new Map(
-  process.argv.slice(2).map((arg) => {
-    const [key, value] = arg.replace(/^--/, '').split('=');
-    return [key!, value ?? 'true'] as const;
-  }),
-);
-const quick = args.has('quick');
-const concurrencies = (args.get('concurrency') ?? '1,64,1024').split(',').map(Number);
-const chosen = args.get('variants')?.split(',');
-const rebalanceDelayMs = Number(args.get('rebalance-delay') ?? 3000);
-const selected = variants.filter((variant) => !chosen || chosen.includes(variant.name));
+function parsedArgs(): BenchArgs {
+  try {
+    return parseBenchArgs(
+      process.argv.slice(2),
+      variants.map((variant) => variant.name),
+    );
+  } catch (error) {
+    if (!(error instanceof BenchUsageError)) throw error;
+    console.error(`${error.message}\n${benchUsage}`);
+    process.exit(2);
+  }
+}
+
+const args = parsedArgs();
+if (args.help) {
+  console.log(benchUsage);
+  process.exit(0);
+}
+const { quick, concurrencies, rebalanceDelayMs } = args;
+const selected = variants.filter((variant) => args.variants.includes(variant.name));
 
 function plan(variant: string, concurrency: number): Plan {
   const oneShot = variant === 'one-shot';
@@ -122,7 +134,7 @@ async function main(): Promise<void> {
         await admin.deleteTopics({ topics: [topics.requests, topics.replies, nestReplies] }).catch(() => undefined);
       }
     }
-    if (!args.has('no-memory')) {
+    if (args.memory) {
       progress('pending-request memory: measuring');
       const id = `pending-${Date.now().toString(36)}`;
       const topics = {
@@ -175,7 +187,21 @@ async function main(): Promise<void> {
         ]
       : []),
   ].join('\n');
-  const folder = join(projectRoot(), 'bench', 'results', quick ? 'quick' : 'full');
+  console.log(`\n${table}\n`);
+  for (const line of skipped) console.log(`- ${line}`);
+  if (memory) console.log(`- pending-request memory: ${memory.heapBytesPerPending} heap bytes per pending request`);
+  const broken = results.filter((result) => result.errors + result.wrongReplies > 0);
+  if (broken.length > 0 || results.length === 0) {
+    // The committed results stay as they were: a failed or empty run replaces nothing.
+    console.error(
+      results.length === 0
+        ? 'no run completed; nothing written'
+        : `runs with errors or wrong replies: ${broken.map((r) => `${r.variant}@${r.concurrency}`).join(', ')}; nothing written`,
+    );
+    process.exitCode = 1;
+    return;
+  }
+  const folder = join(projectRoot(), 'bench', 'results', args.complete ? (quick ? 'quick' : 'full') : 'tmp');
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, 'results.md'), `${markdown}\n`);
   writeFileSync(
@@ -188,17 +214,7 @@ async function main(): Promise<void> {
       writeFileSync(join(folder, `latency-${concurrency}.svg`), latencyPlot(atConcurrency, labels, concurrency));
     }
   }
-  console.log(`\n${table}\n`);
-  for (const line of skipped) console.log(`- ${line}`);
-  if (memory) console.log(`- pending-request memory: ${memory.heapBytesPerPending} heap bytes per pending request`);
-  console.log(`\nwritten to ${folder}`);
-  const broken = results.filter((result) => result.errors + result.wrongReplies > 0);
-  if (broken.length > 0) {
-    console.error(
-      `runs with errors or wrong replies: ${broken.map((r) => `${r.variant}@${r.concurrency}`).join(', ')}`,
-    );
-    process.exitCode = 1;
-  }
+  console.log(`\nwritten to ${folder}${args.complete ? '' : ' (a partial run: the committed results are unchanged)'}`);
 }
 
 main().catch((error: unknown) => {

@@ -12,7 +12,14 @@ import { ErrorContext, PubScribeError } from './pubscribe-error.js';
  * @since 0.1.0
  * @category errors
  */
-export type ConnectionFailureReason = 'authentication' | 'authorization' | 'unknown-topic' | 'network' | 'crash';
+export type ConnectionFailureReason =
+  | 'authentication'
+  | 'authorization'
+  | 'unknown-topic'
+  | 'network'
+  | 'crash'
+  /** The broker refused the request itself, such as a replication factor above the number of brokers. */
+  | 'rejected';
 
 /**
  * What a {@link ConnectionError} knows about the failure.
@@ -45,6 +52,9 @@ const hints: Readonly<Record<ConnectionFailureReason | 'unknown', string>> = {
   'unknown-topic':
     'The topic does not exist. Create it (the broker may not create topics on demand), or check its name.',
   network: 'Could not reach the brokers. Check the broker addresses, the network and the TLS settings.',
+  rejected:
+    'Kafka refused the request as invalid (for example a replication factor above the number of brokers, ' +
+    'or an unknown topic config). See `cause` for the broker error code.',
   crash: 'The Kafka client crashed. See `cause`, then create and connect a new client.',
   unknown: "See `cause` for the client's reason, and check that the brokers are reachable.",
 };
@@ -77,7 +87,10 @@ export class ConnectionError extends PubScribeError {
    */
   constructor(options: ConnectionErrorOptions = {}) {
     const refused =
-      options.reason === 'authentication' || options.reason === 'authorization' || options.reason === 'unknown-topic';
+      options.reason === 'authentication' ||
+      options.reason === 'authorization' ||
+      options.reason === 'unknown-topic' ||
+      options.reason === 'rejected';
     const doing = options.what === undefined ? '' : ` while trying to ${options.what}`;
     super(
       `Kafka connection failed${doing}${describeContext(options)}${describeElapsed(options)}. ` +

@@ -46,7 +46,7 @@ export class OverloadedError extends PubScribeError {
   constructor(options: OverloadedErrorOptions) {
     super(
       `Too many requests in flight${describeContext(options)}: ${options.inFlight}, and at most ${options.limit} ` +
-        'are allowed. Retry after some replies arrive, or raise the in-flight limit.',
+        'are allowed. Retry after some replies arrive, or raise `maxInFlight`.',
       { ...options, retriable: true },
     );
     this.limit = options.limit;

@@ -72,11 +72,11 @@ const timeoutMessage = (options: RequestTimeoutErrorOptions): string => {
   if (seen === 0) {
     return (
       `No reply${where} within ${options.timeoutMs} ms. ` +
-      `Is a responder consuming ${responder}? Raise \`timeout\` or check the responder.`
+      `Is a responder consuming ${responder}? Raise \`timeoutMs\` or check the responder.`
     );
   }
   return (
     `Only ${seen} ${seen === 1 ? 'reply' : 'replies'} arrived${where} within ${options.timeoutMs} ms; ` +
-    `they are on \`partial\`. If more were expected, raise \`timeout\` or check the responders of ${responder}.`
+    `they are on \`partial\`. If more were expected, raise \`timeoutMs\` or check the responders of ${responder}.`
   );
 };

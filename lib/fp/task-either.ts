@@ -39,8 +39,8 @@ function toPubScribeError(error: unknown): PubScribeError {
  *
  * @example
  * import * as t from 'io-ts';
- * import { pipe } from 'fp-ts/function';
- * import * as TE from 'fp-ts/TaskEither';
+ * import { pipe } from 'fp-ts/lib/function.js';
+ * import * as TE from 'fp-ts/lib/TaskEither.js';
  * import { createRequester, jsonCodec, kafkajsTransport, requestTask } from 'pubscribe';
  *
  * const transport = kafkajsTransport({ kafka: { brokers: ['127.0.0.1:9092'] } });
@@ -51,7 +51,12 @@ function toPubScribeError(error: unknown): PubScribeError {
  *   codec: jsonCodec(t.type({ email: t.string, name: t.string })),
  *   replyCodec: jsonCodec(t.type({ id: t.number })),
  * });
- * const message = await pipe(createUser, TE.match((error) => `failed: ${error.kind}`, (user) => `user ${user.id}`))();
+ * // A Task is a function returning a Promise: run it where you would await.
+ * const describeOutcome: () => Promise<string> = pipe(
+ *   createUser,
+ *   TE.match((error) => `failed: ${error.kind}`, (user) => `user ${user.id}`),
+ * );
+ * void describeOutcome().then(console.log);
  *
  * @param requester the requester to send through
  * @param spec the request

@@ -20,6 +20,7 @@ export type {
 export { InjectRequester } from './inject-requester.js';
 export { InjectTransport } from './inject-transport.js';
 export { PubScribeModule } from './pubscribe.module.js';
+export { nestLogger } from './nest-logger.js';
 export { nestValueCodec } from './nest-value-codec.js';
 export { patternCodecs } from './pattern-codecs.js';
 export type { PatternCodecs } from './pattern-codecs.js';

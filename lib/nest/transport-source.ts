@@ -1,5 +1,6 @@
 import { kafkajsTransport, KafkajsTransportOptions } from '../transport/kafkajs/kafkajs-transport.js';
 import type { Transport } from '../transport/transport.js';
+import { nestLogger } from './nest-logger.js';
 
 /**
  * Where the NestJS integration gets its transport: one you created (and close yourself), or the
@@ -26,12 +27,12 @@ const isTransport = (source: TransportSource): source is Transport =>
 
 /**
  * Uses a given transport as is, or creates a kafkajs transport (nothing connects until it is used)
- * that the caller then owns.
+ * that the caller then owns; it logs through Nest's `Logger` unless the settings name a `logger`.
  *
  * @internal
  */
 export function resolveTransport(source: TransportSource): TransportHandle {
   return isTransport(source)
     ? { transport: source, owned: false }
-    : { transport: kafkajsTransport(source), owned: true };
+    : { transport: kafkajsTransport({ logger: nestLogger(), ...source }), owned: true };
 }

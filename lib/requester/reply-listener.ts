@@ -20,6 +20,8 @@ export class ReplyListener {
   private stopTimer: Subscription | undefined;
   private ready = false;
   private closed = false;
+  /** The transport's failure count when this consumer started: later failures concern it. */
+  private failuresBeforeStart = 0;
   private readonly waitingForReady = new Set<() => void>();
 
   constructor(
@@ -63,6 +65,15 @@ export class ReplyListener {
     return this.ready;
   }
 
+  /**
+   * The latest failure the transport reported since this consumer started, while it is still not
+   * ready (a broker it cannot reach, say); undefined when there was none or the transport cannot tell.
+   */
+  failureSinceStart(): unknown {
+    const failure = this.transport.lastFailure?.();
+    return failure && failure.sequence > this.failuresBeforeStart ? failure.error : undefined;
+  }
+
   /** Stops the consumer as soon as no request holds it, without waiting for the keep-alive. */
   close(): void {
     this.closed = true;
@@ -72,6 +83,7 @@ export class ReplyListener {
   private start(): void {
     // Assigned before subscribing: a consumer that fails synchronously is reset, not kept.
     let failed = false;
+    this.failuresBeforeStart = this.transport.lastFailure?.()?.sequence ?? 0;
     const consumer = this.transport.consume(this.subscription).subscribe({
       next: (event) => {
         if (event.type === 'batch') {

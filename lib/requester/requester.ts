@@ -127,15 +127,17 @@ function outgoingRecord<Request, Reply>(spec: RequestSpec<Request, Reply>, heade
  * const requester = createRequester({ transport, replyTopic: 'user-created' });
  * const CreateUser = t.type({ email: t.string, name: t.string });
  * const UserCreated = t.type({ id: t.number, email: t.string });
- * const user = await firstValueFrom(
- *   requester.request({
- *     topic: 'create-user',
- *     key: 'ada@example.com',
- *     value: { email: 'ada@example.com', name: 'Ada' },
- *     codec: jsonCodec(CreateUser),
- *     replyCodec: jsonCodec(UserCreated),
- *   }),
- * );
+ * async function createUser(email: string, name: string): Promise<t.TypeOf<typeof UserCreated>> {
+ *   return firstValueFrom(
+ *     requester.request({
+ *       topic: 'create-user',
+ *       key: email,
+ *       value: { email, name },
+ *       codec: jsonCodec(CreateUser),
+ *       replyCodec: jsonCodec(UserCreated),
+ *     }),
+ *   );
+ * }
  *
  * @param options the transport, the reply topic and limits
  * @returns a requester; call `close()` when the application stops
@@ -301,7 +303,7 @@ export function createRequester(options: RequesterOptions): Requester {
         // Requests are produced only once the reply consumer is ready: if it never got there, the
         // request was never sent, and saying so beats a plain timeout.
         if (!listener.isReady) {
-          subscriber.error(new NotReadyError({ ...context(), topic: replyTopic }));
+          subscriber.error(new NotReadyError({ ...context(), topic: replyTopic, cause: listener.failureSinceStart() }));
           return;
         }
         subscriber.error(

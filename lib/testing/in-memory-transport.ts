@@ -2,6 +2,7 @@ import { asyncScheduler, Observable, type SchedulerLike } from 'rxjs';
 import { ClosedError, ProduceError } from '../errors/index.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, recordBatchBytes } from '../transport/record-size.js';
 import type { ConsumedRecord, OutgoingRecord, ProducedRecord } from '../transport/records.js';
+import type { EnsureTopicsResult, TopicSpec } from '../transport/topic-spec.js';
 import type { ConsumerSubscription, ProduceOptions, Transport, TransportEvent } from '../transport/transport.js';
 import { inMemoryConsumer } from './in-memory-consumer.js';
 import { InMemoryGroups } from './in-memory-groups.js';
@@ -14,7 +15,7 @@ import { PendingWork } from './pending-work.js';
  * @example
  * import { strict as assert } from 'node:assert';
  * import { TestScheduler } from 'rxjs/testing';
- * import { InMemoryTransportOptions } from 'pubscribe';
+ * import { InMemoryTransportOptions } from 'pubscribe/testing';
  *
  * const scheduler = new TestScheduler((actual, expected) => assert.deepEqual(actual, expected));
  * const options: InMemoryTransportOptions = { topics: { requests: 3, replies: 1 }, scheduler, readyDelay: 5 };
@@ -51,12 +52,14 @@ export interface InMemoryTransportOptions {
  * nothing more. Integration tests must use a real broker.
  *
  * @example
- * import { InMemoryTransport, inMemoryTransport } from 'pubscribe';
+ * import { InMemoryTransport, inMemoryTransport } from 'pubscribe/testing';
  *
- * const transport: InMemoryTransport = inMemoryTransport({ topics: { 'user-created': 1 } });
- * await transport.produce([{ topic: 'user-created', key: 'user-1', value: '{"name":"Ada"}' }]);
- * transport.records('user-created').map((record) => record.value?.toString()); // ['{"name":"Ada"}']
- * transport.activeConsumers; // 0
+ * async function check(): Promise<void> {
+ *   const transport: InMemoryTransport = inMemoryTransport({ topics: { 'user-created': 1 } });
+ *   await transport.produce([{ topic: 'user-created', key: 'user-1', value: '{"name":"Ada"}' }]);
+ *   transport.records('user-created').map((record) => record.value?.toString()); // ['{"name":"Ada"}']
+ *   transport.activeConsumers; // 0
+ * }
  *
  * @since 0.1.0
  * @category testing
@@ -73,11 +76,12 @@ export interface InMemoryTransport extends Transport {
    * (`void transport.produce(...)`) and observe the consumer side, which the scheduler drives.
    *
    * @example
-   * import { inMemoryTransport } from 'pubscribe';
+   * import { inMemoryTransport } from 'pubscribe/testing';
    *
    * const transport = inMemoryTransport({ topics: { requests: 2 } });
-   * const [placed] = await transport.produce([{ topic: 'requests', partition: 1, value: 'ping' }]);
-   * // placed: { topic: 'requests', partition: 1, offset: '0' }
+   * void transport.produce([{ topic: 'requests', partition: 1, value: 'ping' }]).then(([placed]) => {
+   *   // placed: { topic: 'requests', partition: 1, offset: '0' }
+   * });
    *
    * @param records the records to append, in order
    * @param options when the records stop being wanted (accepted for the port's sake; unused)
@@ -95,7 +99,7 @@ export interface InMemoryTransport extends Transport {
    * {@link InMemoryTransportOptions.maxMessageBytes}).
    *
    * @example
-   * import { inMemoryTransport } from 'pubscribe';
+   * import { inMemoryTransport } from 'pubscribe/testing';
    *
    * const transport = inMemoryTransport();
    * transport.createTopic('create-user', 3);
@@ -115,11 +119,12 @@ export interface InMemoryTransport extends Transport {
    * offset order, for assertions. Throws for a topic that does not exist.
    *
    * @example
-   * import { inMemoryTransport } from 'pubscribe';
+   * import { inMemoryTransport } from 'pubscribe/testing';
    *
    * const transport = inMemoryTransport({ topics: { 'send-email': 1 } });
-   * await transport.produce([{ topic: 'send-email', value: 'ada@example.com' }]);
-   * transport.records('send-email')[0]?.offset; // '0'
+   * void transport.produce([{ topic: 'send-email', value: 'ada@example.com' }]).then(() => {
+   *   transport.records('send-email')[0]?.offset; // '0'
+   * });
    *
    * @param topic the topic to read
    * @returns the topic's records
@@ -133,7 +138,7 @@ export interface InMemoryTransport extends Transport {
    * can assert that unsubscribing left none behind.
    *
    * @example
-   * import { inMemoryTransport } from 'pubscribe';
+   * import { inMemoryTransport } from 'pubscribe/testing';
    *
    * const transport = inMemoryTransport({ topics: { replies: 1 } });
    * const subscription = transport
@@ -235,6 +240,8 @@ function placed(record: OutgoingRecord, written: ConsumedRecord, all: readonly C
  *   partitions round robin in subscribe order; each join or leave re-pins the members that stay
  *   (`repinned`), and a partition that moves continues from the group's committed offset
  *   (committed on `ack()` with `acknowledge`, else as soon as the batch was emitted).
+ * - `ensureTopics` creates missing topics with their partition count (default 1) and ignores
+ *   replication factor and configs.
  * - `close()` errors the live consumers with a `ClosedError`; produce and consume fail after it.
  *
  * It leaves out everything else: replication, retention, transactions, compaction, fetch sizes,
@@ -248,7 +255,8 @@ function placed(record: OutgoingRecord, written: ConsumedRecord, all: readonly C
  * import { strict as assert } from 'node:assert';
  * import { map } from 'rxjs';
  * import { TestScheduler } from 'rxjs/testing';
- * import { consume, inMemoryTransport, stringCodec } from 'pubscribe';
+ * import { consume, stringCodec } from 'pubscribe';
+ * import { inMemoryTransport } from 'pubscribe/testing';
  *
  * const scheduler = new TestScheduler((actual, expected) => assert.deepEqual(actual, expected));
  * scheduler.run(({ expectObservable }) => {
@@ -339,6 +347,21 @@ export function inMemoryTransport(options: InMemoryTransportOptions = {}): InMem
       if (config?.maxMessageBytes !== undefined) {
         limits.set(topic, wholeFromOne(`\`maxMessageBytes\` of '${topic}'`, config.maxMessageBytes));
       }
+    },
+
+    // Replication and configs mean nothing in memory; a topic that exists is left as it is.
+    ensureTopics(topics: readonly TopicSpec[]): Promise<EnsureTopicsResult> {
+      if (closed) return Promise.reject(new ClosedError({ what: 'transport', topic: topics[0]?.topic }));
+      const created: string[] = [];
+      const existing: string[] = [];
+      for (const { topic, partitions } of topics) {
+        if (log.partitionCount(topic) !== undefined) existing.push(topic);
+        else {
+          log.createTopic(topic, partitions ?? 1);
+          created.push(topic);
+        }
+      }
+      return Promise.resolve({ created, existing });
     },
 
     records(topic: string): readonly ConsumedRecord[] {

@@ -1,5 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { ConsumedRecord, OutgoingRecord, PartitionPosition, ProducedRecord, TopicPartition } from './records.js';
+import type { PubScribeError } from '../errors/index.js';
+import type { EnsureTopicsResult, TopicSpec } from './topic-spec.js';
 
 /**
  * How a consumer takes part in its group.
@@ -128,6 +130,20 @@ export interface ProduceOptions {
 }
 
 /**
+ * A failure a transport's Kafka client reported while it goes on retrying (an unreachable broker,
+ * say): nothing has failed for good yet, but this is why nothing works.
+ *
+ * @since 0.2.0
+ * @category transport
+ */
+export interface TransportFailure {
+  /** The failure, typed. */
+  readonly error: PubScribeError;
+  /** Counts the transport's failures from 1: a failure with a higher number came later. */
+  readonly sequence: number;
+}
+
+/**
  * The Kafka edge, kept small so kafkajs stays replaceable: produce records, and consume with a
  * readiness signal. pubscribe ships a kafkajs implementation (`kafkajsTransport`) and, for tests,
  * an in-memory one.
@@ -149,6 +165,17 @@ export interface Transport {
    * then batches; unsubscribing stops the consumer and leaves the group. Errors are PubScribeErrors.
    */
   consume(subscription: ConsumerSubscription): Observable<TransportEvent>;
+  /**
+   * Creates the topics that do not exist yet and leaves the others alone; resolves with which were
+   * which. Optional: a transport without admin rights may leave it out. Call it through
+   * {@link ensureTopics}, which checks the specs first. Rejects with a `ConnectionError`.
+   */
+  ensureTopics?(topics: readonly TopicSpec[]): Promise<EnsureTopicsResult>;
+  /**
+   * The latest failure the Kafka client reported, retrying or not; undefined when none. Optional.
+   * A requester whose reply consumer is not ready in time names it as the `NotReadyError`'s cause.
+   */
+  lastFailure?(): TransportFailure | undefined;
   /** Stops consumers still running, waits for their teardown and disconnects the producer. */
   close(): Promise<void>;
 }

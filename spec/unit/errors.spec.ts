@@ -60,7 +60,7 @@ describe('the error family', () => {
       });
       expect(error.message).to.equal(
         "No reply on topic 'create-user-replies' for correlation id 'abc' within 5000 ms. " +
-          "Is a responder consuming 'create-user'? Raise `timeout` or check the responder.",
+          "Is a responder consuming 'create-user'? Raise `timeoutMs` or check the responder.",
       );
       expect(error.timeoutMs).to.equal(5000);
     });

@@ -10,19 +10,42 @@ interface KafkaJSErrorShape {
 const shapeOf = (error: unknown): KafkaJSErrorShape =>
   typeof error === 'object' && error !== null ? (error as KafkaJSErrorShape) : {};
 
+/** The error, its causes, and the parts of an aggregate (kafkajs reports per-topic admin failures so). */
 function causeChain(error: unknown): KafkaJSErrorShape[] {
   const chain: KafkaJSErrorShape[] = [];
-  let current: unknown = error;
-  while (current && chain.length < 8) {
+  const queue: unknown[] = [error];
+  while (queue.length > 0 && chain.length < 16) {
+    const current = queue.shift();
+    if (!current) continue;
     chain.push(shapeOf(current));
-    const next = shapeOf(current) as { cause?: unknown; originalError?: unknown };
-    current = next.originalError ?? next.cause;
+    const next = shapeOf(current) as { cause?: unknown; originalError?: unknown; errors?: unknown };
+    queue.push(next.originalError ?? next.cause);
+    if (Array.isArray(next.errors)) queue.push(...(next.errors as unknown[]));
   }
   return chain;
 }
 
+/** Broker error codes that say the request itself is wrong: sending it again will not help. */
+const rejectedTypes = new Set([
+  'INVALID_REPLICATION_FACTOR',
+  'INVALID_PARTITIONS',
+  'INVALID_CONFIG',
+  'INVALID_REPLICA_ASSIGNMENT',
+  'INVALID_TOPIC_EXCEPTION',
+  'INVALID_REQUEST',
+  'POLICY_VIOLATION',
+  'UNSUPPORTED_VERSION',
+]);
+
+/** The broker's error codes in a kafkajs failure (`INVALID_REPLICATION_FACTOR`, ...), for messages. */
+export function brokerErrorTypes(error: unknown): string[] {
+  return [...new Set(causeChain(error).flatMap((link) => (typeof link.type === 'string' ? [link.type] : [])))];
+}
+
 /** Why a kafkajs failure happened, read from its error name and protocol error type. */
-export function connectionReason(error: unknown): 'authentication' | 'authorization' | 'unknown-topic' | 'network' {
+export function connectionReason(
+  error: unknown,
+): 'authentication' | 'authorization' | 'unknown-topic' | 'rejected' | 'network' {
   for (const link of causeChain(error)) {
     if (link.name === 'KafkaJSSASLAuthenticationError' || link.type === 'SASL_AUTHENTICATION_FAILED') {
       return 'authentication';
@@ -30,6 +53,7 @@ export function connectionReason(error: unknown): 'authentication' | 'authorizat
     if (link.type?.endsWith('_AUTHORIZATION_FAILED')) return 'authorization';
     if (link.type === 'UNKNOWN_TOPIC_OR_PARTITION') return 'unknown-topic';
   }
+  if (causeChain(error).some((link) => link.type !== undefined && rejectedTypes.has(link.type))) return 'rejected';
   return 'network';
 }
 
@@ -52,7 +76,7 @@ export function toConnectionError(error: unknown, context: { topic?: string; wha
 export function toProduceError(error: unknown, topic: string | undefined): PubScribeError {
   if (isPubScribeError(error)) return error;
   const reason = connectionReason(error);
-  if (reason !== 'network')
+  if (reason !== 'network' && reason !== 'rejected')
     return new ConnectionError({ reason, retriable: false, topic, what: 'produce', cause: error });
   return new ProduceError({ topic, retriable: shapeOf(error).retriable !== false, cause: error });
 }

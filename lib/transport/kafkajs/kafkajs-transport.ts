@@ -1,13 +1,23 @@
 import { Kafka, KafkaConfig, logLevel, ProducerConfig } from 'kafkajs';
 import { asyncScheduler, Observable, SchedulerLike } from 'rxjs';
 import { ClosedError } from '../../errors/index.js';
+import { stderrLogger, type Logger } from '../../logging/index.js';
 import type { OutgoingRecord, ProducedRecord } from '../records.js';
-import type { ConsumerSubscription, ProduceOptions, Transport, TransportEvent } from '../transport.js';
+import type { EnsureTopicsResult, TopicSpec } from '../topic-spec.js';
+import type {
+  ConsumerSubscription,
+  ProduceOptions,
+  Transport,
+  TransportEvent,
+  TransportFailure,
+} from '../transport.js';
 import { CoalescingProducer } from './coalescing-producer.js';
 import { customPartitionChooser, defaultPartitionChooser } from './partition-chooser.js';
 import { pinnedConsumer } from './pinned-consumer.js';
 import { produceRetry, ProduceRetryOptions } from './produce-retry.js';
 import { TopicCatalog } from './topic-catalog.js';
+import { KafkajsLogBridge } from './kafkajs-log-bridge.js';
+import { ensureKafkaTopics } from './kafkajs-topics.js';
 import { MissingTopics } from './topic-health.js';
 
 /** The default of `maxRequestBytes`: 16 MiB, far below the broker's `socket.request.max.bytes` (100 MiB). */
@@ -22,8 +32,18 @@ const MIN_MAX_REQUEST_BYTES = 4096;
  * @category transport
  */
 export interface KafkajsTransportOptions {
-  /** A kafkajs client you configured (SASL, SSL, logging), or the config to create one. */
+  /**
+   * A kafkajs client you configured (SASL, SSL, logging), or the config to create one. From a
+   * config, kafkajs logs through `logger` at its `logLevel` (default `WARN`) unless the config
+   * names its own `logCreator`; a client you built keeps its own logging, and a `NotReadyError`
+   * then cannot name the client's last failure.
+   */
   readonly kafka: Kafka | KafkaConfig;
+  /**
+   * Where pubscribe and kafkajs log. Default `stderrLogger('warn')`: warnings and errors to
+   * standard error, nothing to standard output. `silentLogger` drops everything.
+   */
+  readonly logger?: Logger;
   /**
    * Producer settings. Default: acks from all in-sync replicas, no auto topic creation, and
    * kafkajs's own retries off (`retry: { retries: 0 }`, unless `idempotent`): the transport retries
@@ -63,8 +83,8 @@ export interface KafkajsTransportOptions {
  * import { kafkajsTransport } from 'pubscribe';
  *
  * const transport = kafkajsTransport({ kafka: { clientId: 'graphql-1', brokers: ['127.0.0.1:9092'] } });
- * // ... use it with consume(), pubScribe() or a requester, then:
- * await transport.close();
+ * // ... use it with consume(), pubScribe() or a requester; on shutdown:
+ * process.once('SIGTERM', () => void transport.close());
  *
  * @param options the kafkajs client (or its config), producer settings and produce limits
  * @returns a transport that owns one producer (and an admin client that reads topic limits) and
@@ -75,8 +95,12 @@ export interface KafkajsTransportOptions {
  */
 export function kafkajsTransport(options: KafkajsTransportOptions): Transport {
   const scheduler = options.scheduler ?? asyncScheduler;
+  const logger = options.logger ?? stderrLogger('warn');
+  const bridge = new KafkajsLogBridge(logger);
   const kafka =
-    options.kafka instanceof Kafka ? options.kafka : new Kafka({ logLevel: logLevel.WARN, ...options.kafka });
+    options.kafka instanceof Kafka
+      ? options.kafka
+      : new Kafka({ logLevel: logLevel.WARN, logCreator: bridge.logCreator, ...options.kafka });
   const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
   if (!Number.isSafeInteger(maxRequestBytes) || maxRequestBytes < MIN_MAX_REQUEST_BYTES) {
     throw new RangeError(
@@ -113,7 +137,7 @@ export function kafkajsTransport(options: KafkajsTransportOptions): Transport {
       return producer.produce(records, produceOptions);
     },
     consume(subscription: ConsumerSubscription): Observable<TransportEvent> {
-      const consumer = pinnedConsumer(kafka, subscription, teardowns, scheduler);
+      const consumer = pinnedConsumer(kafka, subscription, teardowns, scheduler, logger);
       return new Observable<TransportEvent>((subscriber) => {
         if (closed) {
           subscriber.error(new ClosedError({ what: 'transport', topic: subscription.topics[0] }));
@@ -127,6 +151,21 @@ export function kafkajsTransport(options: KafkajsTransportOptions): Transport {
           inner.unsubscribe();
         };
       });
+    },
+    ensureTopics(topics: readonly TopicSpec[]): Promise<EnsureTopicsResult> {
+      if (closed) return Promise.reject(new ClosedError({ what: 'transport', topic: topics[0]?.topic }));
+      const work = ensureKafkaTopics(kafka, topics, scheduler);
+      // close() waits for the admin connection to be let go.
+      const settled = work.then(
+        () => undefined,
+        () => undefined,
+      );
+      teardowns.add(settled);
+      void settled.then(() => teardowns.delete(settled));
+      return work;
+    },
+    lastFailure(): TransportFailure | undefined {
+      return bridge.lastFailure;
     },
     async close(): Promise<void> {
       closed = true;

@@ -1,11 +1,13 @@
 import type { Admin, Consumer, ConsumerCrashEvent, ConsumerGroupJoinEvent, EachBatchPayload, Kafka } from 'kafkajs';
 import { firstValueFrom, Observable, SchedulerLike, Subscriber, timer } from 'rxjs';
 import { PartitionProgress } from '../partition-progress.js';
+import type { Logger } from '../../logging/index.js';
 import type { ConsumedRecord, PartitionPosition, TopicPartition } from '../records.js';
 import type { ConsumerSubscription, TransportEvent } from '../transport.js';
 import { toConnectionError } from './kafkajs-errors.js';
 import { OffsetCommitter } from './offset-committer.js';
 import { PositionTracker } from './position-tracker.js';
+import { absentTopics, confirmAbsent, unknownTopicError } from './topic-directory.js';
 import { toConsumedRecord } from './to-consumed-record.js';
 
 const partitionKey = (tp: TopicPartition) => `${tp.partition}:${tp.topic}`;
@@ -29,6 +31,9 @@ interface ConsumerRun {
   readonly tracker: PositionTracker;
   readonly committer: OffsetCommitter;
   readonly scheduler: SchedulerLike;
+  readonly logger: Logger;
+  /** Partitions of the subscribed topics, counted when positions were seeded. */
+  partitionCount: number;
   owned: Set<string>;
   generation: number;
   closed: boolean;
@@ -55,6 +60,7 @@ async function seedPositions(
         await run.admin.fetchTopicMetadata({ topics: [topic] });
       },
     );
+    run.partitionCount += offsets.length;
     for (const entry of offsets) {
       run.tracker.seed(topic, entry.partition, subscription.startAt === 'earliest' ? entry.low : entry.high);
     }
@@ -125,6 +131,26 @@ function emitPositioned(
 }
 
 /**
+ * A private group (a requester's reply consumer) has another member: some other process uses the
+ * same `groupId`. Replies on the partitions it was given never reach this requester, whose
+ * requests then time out. Nothing can be done here but to say so, loudly.
+ */
+function warnShared(run: ConsumerRun, subscription: ConsumerSubscription, assigned: readonly TopicPartition[]): void {
+  run.logger.warn(
+    `Consumer group '${subscription.groupId}' has other members: this reply consumer was assigned ` +
+      `${assigned.length} of the ${run.partitionCount} partitions of ${subscription.topics.map((t) => `'${t}'`).join(', ')}, ` +
+      'so replies on the others go to another process and requests waiting for them time out. ' +
+      'Give every requester instance its own `groupId` (the default is a random one).',
+    {
+      groupId: subscription.groupId,
+      topics: subscription.topics,
+      assigned: assigned.map((tp) => `${tp.topic}:${tp.partition}`),
+      partitions: run.partitionCount,
+    },
+  );
+}
+
+/**
  * Runs inside kafkajs's GROUP_JOIN listener, which kafkajs calls synchronously after the group
  * sync and before the first fetch of the new generation. A `seek` made here is applied by that
  * fetch, before kafkajs would resolve "latest" (or a stale committed offset) on its own.
@@ -136,6 +162,8 @@ function onJoin(
   event: ConsumerGroupJoinEvent,
 ): void {
   const assigned = assignmentOf(event);
+  if (subscription.membership === 'private' && assigned.length < run.partitionCount)
+    warnShared(run, subscription, assigned);
   const previous = run.owned;
   run.owned = new Set(assigned.map(partitionKey));
   run.generation += 1;
@@ -265,6 +293,7 @@ export function pinnedConsumer(
   subscription: ConsumerSubscription,
   teardowns: Set<Promise<void>>,
   scheduler: SchedulerLike,
+  logger: Logger,
 ): Observable<TransportEvent> {
   return new Observable<TransportEvent>((subscriber) => {
     const consumer = kafka.consumer({
@@ -281,6 +310,8 @@ export function pinnedConsumer(
       tracker: new PositionTracker(),
       committer: new OffsetCommitter(consumer),
       scheduler,
+      logger,
+      partitionCount: 0,
       owned: new Set(),
       generation: 0,
       closed: false,
@@ -306,6 +337,11 @@ export function pinnedConsumer(
 
     const started = (async () => {
       await run.admin.connect();
+      // kafkajs retries an unknown topic's metadata for 8-12 s; a missing topic is known in one round trip.
+      // A topic this client may not describe is not listed either: confirmAbsent tells the two apart.
+      const [absent] = await confirmAbsent(kafka, await absentTopics(run.admin, subscription.topics, scheduler));
+      if (absent !== undefined) throw unknownTopicError(absent, 'start the consumer');
+      if (run.closed) return;
       await seedPositions(run, subscription, scheduler);
       if (run.closed) return;
       await run.consumer.connect();
