@@ -13,3 +13,4 @@ export * from './pubscribe/index.js';
 export * from './responder/index.js';
 export * from './fp/index.js';
 export * from './testing/index.js';
+export * from './telemetry/index.js';
