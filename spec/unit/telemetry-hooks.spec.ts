@@ -159,7 +159,9 @@ describe('telemetry hooks (in-memory transport, a test aid)', () => {
   });
 });
 
-describe('the main entry does not load OpenTelemetry', () => {
+describe('the main entry does not load OpenTelemetry', function () {
+  // Two fresh Node processes: slow on a busy machine.
+  this.timeout(30_000);
   const build = join(__dirname, '..', '..', 'lib');
   const loadedBy = (entry: string): string[] => {
     const script = `require(${JSON.stringify(entry)}); console.log(JSON.stringify(Object.keys(require.cache)));`;
