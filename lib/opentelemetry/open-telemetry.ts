@@ -96,14 +96,18 @@ function requestTrace(tracer: Tracer, instruments: Instruments, start: RequestSt
   const span = tracer.startSpan(`send ${start.topic}`, { kind: SpanKind.PRODUCER, attributes }, parent);
   instruments.requestsInFlight.add(1, destination);
   let failure: string | undefined;
+  // A produce acknowledged after the reply, or failing after the timeout, comes too late to record.
+  let ended = false;
   return {
     headers: injected(trace.setSpan(parent, span)),
     sent(placed) {
+      if (ended) return;
       if (placed?.partition !== undefined) span.setAttribute(A.partition, String(placed.partition));
       // The base offset of the produced batch: the record's own offset only when it was alone in it.
       if (placed?.offset !== undefined) span.setAttribute(A.batchBaseOffset, Number(placed.offset));
     },
     replied(record) {
+      if (ended) return;
       span.addEvent('reply', {
         [A.destination]: record.topic,
         [A.partition]: String(record.partition),
@@ -114,12 +118,14 @@ function requestTrace(tracer: Tracer, instruments: Instruments, start: RequestSt
       if (replyContext && trace.isSpanContextValid(replyContext)) span.addLink({ context: replyContext });
     },
     failed(error) {
-      failure = recordError(span, error);
+      if (!ended) failure = recordError(span, error);
     },
     event(name, eventAttributes) {
-      span.addEvent(name, eventAttributes);
+      if (!ended) span.addEvent(name, eventAttributes);
     },
     end(outcome, elapsedMs) {
+      if (ended) return;
+      ended = true;
       span.setAttribute(A.outcome, outcome);
       span.end();
       const measured = { ...destination, [A.outcome]: outcome, ...(failure ? { [A.errorType]: failure } : {}) };
