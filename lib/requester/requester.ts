@@ -354,9 +354,9 @@ export function createRequester(options: RequesterOptions): Requester {
       const timer = scheduler.schedule(() => {
         outcome = 'timedOut';
         pending.finish(entry, 'abandoned');
+        trace.event('timeout', { 'pubscribe.timeout_ms': timeoutMs, 'pubscribe.replies_seen': partial.length });
         // Requests are produced only once the reply consumer is ready: if it never got there, the
         // request was never sent, and saying so beats a plain timeout.
-        trace.event('timeout', { 'pubscribe.timeout_ms': timeoutMs, 'pubscribe.replies_seen': partial.length });
         if (!listener.isReady) {
           const notReady = new NotReadyError({ ...context(), topic: replyTopic });
           trace.failed(notReady);
