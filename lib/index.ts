@@ -14,3 +14,4 @@ export * from './requester/index.js';
 export * from './pubscribe/index.js';
 export * from './responder/index.js';
 export * from './fp/index.js';
+export * from './telemetry/index.js';

@@ -1,5 +1,6 @@
 import type { InjectionToken, ModuleMetadata, OptionalFactoryDependency, Type } from '@nestjs/common';
 import type { RequesterOptions } from '../requester/requester.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 import type { TransportSource } from './transport-source.js';
 
 /**
@@ -32,6 +33,13 @@ export interface PubScribeModuleOptions {
    * `app.init()` / `app.listen()` resolve with a positioned reply consumer. Default true.
    */
   readonly warmUp?: boolean;
+  /**
+   * Traces and measures the requester (`openTelemetry()` from `pubscribe/opentelemetry`, say);
+   * `requester.telemetry`, when set, wins. Default none: nothing is recorded.
+   *
+   * @since 0.2.0
+   */
+  readonly telemetry?: Telemetry;
 }
 
 /**

@@ -29,7 +29,7 @@ export const coreProviders: Provider[] = [
   {
     provide: PUBSCRIBE_REQUESTER,
     useFactory: (options: PubScribeModuleOptions, transport: Transport) =>
-      createRequester({ keepAliveMs: LIFETIME_MS, ...options.requester, transport }),
+      createRequester({ keepAliveMs: LIFETIME_MS, telemetry: options.telemetry, ...options.requester, transport }),
     inject: [PUBSCRIBE_MODULE_OPTIONS, PUBSCRIBE_TRANSPORT],
   },
   PubScribeLifecycle,

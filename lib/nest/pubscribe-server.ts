@@ -5,6 +5,7 @@ import { defer, ignoreElements, map, Observable, SchedulerLike, Subject, Subscri
 import type { Codec } from '../codecs/codec.js';
 import { DecodeError } from '../errors/index.js';
 import type { ResponderEvent } from '../responder/responder-events.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 import { RequestContext, ResponderOptions, serve } from '../responder/serve.js';
 import { PUBSCRIBE_TRANSPORT_ID } from './constants.js';
 import { nestValueCodec } from './nest-value-codec.js';
@@ -56,6 +57,13 @@ export interface PubScribeServerOptions {
   readonly consumer?: ResponderOptions<unknown, unknown>['consumer'];
   /** The `transportId` handlers may name. Default {@link PUBSCRIBE_TRANSPORT_ID}. */
   readonly transportId?: NestTransport | symbol;
+  /**
+   * Traces each handler in the context its request carries, and measures it (`openTelemetry()`
+   * from `pubscribe/opentelemetry`, say). Default none: nothing is recorded.
+   *
+   * @since 0.2.0
+   */
+  readonly telemetry?: Telemetry;
 }
 
 /** Kafka's rule for topic names. */
@@ -161,6 +169,7 @@ export class PubScribeServer extends Server implements CustomTransportStrategy {
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
       scheduler: this.options.scheduler,
       consumer: this.options.consumer,
+      telemetry: this.options.telemetry,
     }).subscribe({
       next: (event) => {
         if (event.type === 'ready') {

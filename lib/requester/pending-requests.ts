@@ -1,5 +1,6 @@
 import { CORRELATION_ID_HEADER, headerBytes } from '../headers/index.js';
 import { isEndMarker } from '../protocol/end-marker.js';
+import type { DroppedReply } from '../telemetry/telemetry.js';
 import type { ConsumedRecord } from '../transport/records.js';
 import { RecentOutcomes } from './recent-outcomes.js';
 
@@ -50,7 +51,11 @@ export class PendingRequests {
   private readonly recent: RecentOutcomes;
   readonly counters: DispatchCounters = { late: 0, duplicates: 0, foreign: 0 };
 
-  constructor(rememberOutcomes = 10_000) {
+  constructor(
+    rememberOutcomes = 10_000,
+    /** Told of each reply dropped, after it was counted. */
+    private readonly onDropped?: (reason: DroppedReply, record: ConsumedRecord) => void,
+  ) {
     this.recent = new RecentOutcomes(rememberOutcomes);
   }
 
@@ -100,17 +105,22 @@ export class PendingRequests {
       return;
     }
     if (this.offerToPredicates(record)) return;
-    if (key === undefined) {
-      this.counters.foreign += 1;
-      return;
-    }
+    const reason = this.whyDropped(record, key);
+    if (reason === undefined) return;
+    this.counters[reason === 'duplicate' ? 'duplicates' : reason] += 1;
+    this.onDropped?.(reason, record);
+  }
+
+  private whyDropped(record: ConsumedRecord, key: string | undefined): DroppedReply | undefined {
+    if (key === undefined) return 'foreign';
     const outcome = this.recent.get(key);
-    if (outcome === 'abandoned') this.counters.late += 1;
-    else if (outcome === 'answered') {
+    if (outcome === 'abandoned') return 'late';
+    if (outcome === 'answered') {
       // Nest responders end every reply stream with a bare end marker; it is no duplicate.
       const bareEndMarker = record.value === null && isEndMarker(record);
-      if (!bareEndMarker) this.counters.duplicates += 1;
-    } else this.counters.foreign += 1;
+      return bareEndMarker ? undefined : 'duplicate';
+    }
+    return 'foreign';
   }
 
   private offerToPredicates(record: ConsumedRecord): boolean {

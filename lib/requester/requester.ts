@@ -23,6 +23,9 @@ import { newCorrelationId } from './correlation-id.js';
 import { PendingEntry, PendingRequests } from './pending-requests.js';
 import { ReplyListener } from './reply-listener.js';
 import { wallClock } from '../time/wall-clock.js';
+import { noTelemetry } from '../telemetry/no-telemetry.js';
+import type { RequestOutcome, Telemetry } from '../telemetry/telemetry.js';
+import { traceConsumerStart } from '../telemetry/traced-consumer.js';
 import type { RequesterMetrics } from './requester-metrics.js';
 import type { ManyRequestSpec, RequestSpec } from './request-spec.js';
 
@@ -53,6 +56,13 @@ export interface RequesterOptions {
     ConsumerSubscription,
     'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'maxWaitTimeMs' | 'metadataMaxAgeMs'
   >;
+  /**
+   * Traces and measures requests and the reply consumer's start (`openTelemetry()` from
+   * `pubscribe/opentelemetry`, say). Default {@link noTelemetry}: nothing is recorded.
+   *
+   * @since 0.2.0
+   */
+  readonly telemetry?: Telemetry;
 }
 
 /**
@@ -99,6 +109,14 @@ const requesterClosed = Symbol('requester closed');
 
 /** What a pending request does with a reply that is its own. */
 type Outcome = 'pending' | 'answered' | 'failed' | 'timedOut';
+
+/** The outcome telemetry hears once a request is torn down. */
+const requestOutcomes: Record<Outcome, RequestOutcome> = {
+  pending: 'cancelled',
+  answered: 'answered',
+  failed: 'failed',
+  timedOut: 'timed-out',
+};
 
 function outgoingRecord<Request, Reply>(spec: RequestSpec<Request, Reply>, headers: OutgoingHeaders): OutgoingRecord {
   return {
@@ -153,7 +171,11 @@ export function createRequester(options: RequesterOptions): Requester {
   if (!(maxInFlight > 0)) throw new RangeError('createRequester: `maxInFlight` must be positive.');
   if (!(defaultTimeoutMs > 0)) throw new RangeError('createRequester: `timeoutMs` must be positive.');
 
-  const pending = new PendingRequests();
+  const telemetry = options.telemetry ?? noTelemetry;
+  const pending = new PendingRequests(
+    undefined,
+    options.telemetry && ((reason, record) => telemetry.replyDropped(reason, record)),
+  );
   const counters: Counters = {
     answered: 0,
     timedOut: 0,
@@ -162,8 +184,24 @@ export function createRequester(options: RequesterOptions): Requester {
     decodeFailures: 0,
     remoteErrors: 0,
   };
+  const transport = options.transport;
+  // The reply consumer's start (subscribe until ready) is traced where it is consumed.
+  const replyTransport: Transport = {
+    produce: (records, produceOptions) => transport.produce(records, produceOptions),
+    consume: (subscription) =>
+      transport
+        .consume(subscription)
+        .pipe(
+          traceConsumerStart(
+            telemetry,
+            { role: 'reply', topics: subscription.topics, groupId: subscription.groupId },
+            scheduler,
+          ),
+        ),
+    close: () => transport.close(),
+  };
   const listener = new ReplyListener(
-    options.transport,
+    replyTransport,
     {
       topics: [replyTopic],
       groupId: options.groupId ?? `pubscribe-replies-${newCorrelationId()}`,
@@ -209,6 +247,15 @@ export function createRequester(options: RequesterOptions): Requester {
       const context = () => ({ topic: spec.topic, correlationId, elapsedMs: scheduler.now() - startedAt });
       const partial: Reply[] = [];
       let outcome: Outcome = 'pending';
+      const trace = telemetry.startRequest({
+        topic: spec.topic,
+        replyTopic,
+        correlationId,
+        key: spec.key ?? null,
+        partition: spec.partition,
+        many,
+        timeoutMs,
+      });
 
       const settle = (how: 'answered' | 'failed') => {
         outcome = how;
@@ -216,9 +263,11 @@ export function createRequester(options: RequesterOptions): Requester {
       };
       const fail = (error: unknown) => {
         if (outcome === 'pending') settle('failed');
+        trace.failed(error);
         subscriber.error(error);
       };
       const take = (record: ConsumedRecord, decoded?: { readonly value: Reply }): void => {
+        trace.replied(record);
         const remote = remoteErrorOf(record, correlationId);
         if (remote) {
           counters.remoteErrors += 1;
@@ -281,11 +330,15 @@ export function createRequester(options: RequesterOptions): Requester {
       try {
         record = outgoingRecord(spec, {
           ...fixedHeaders,
+          ...trace.headers,
           [CORRELATION_ID_HEADER]: correlationId,
           [DEADLINE_HEADER]: String(deadline),
         });
       } catch (error) {
-        subscriber.error(new ProduceError({ topic: spec.topic, retriable: false, cause: error }));
+        const refused = new ProduceError({ topic: spec.topic, retriable: false, cause: error });
+        trace.failed(refused);
+        trace.end('failed', scheduler.now() - startedAt);
+        subscriber.error(refused);
         return;
       }
       // Registered before anything is produced: a fast reply cannot beat its registration.
@@ -294,29 +347,35 @@ export function createRequester(options: RequesterOptions): Requester {
         fail(error === requesterClosed ? new ClosedError({ what: 'requester', ...context() }) : error);
       failers.add(failWithContext);
       listener.hold();
+      const waited = !listener.isReady;
       const cancelReady = listener.whenReady(() => {
-        if (outcome === 'pending') options.transport.produce([record], { deadline }).catch(fail);
+        if (waited) trace.event('reply consumer ready');
+        if (outcome === 'pending')
+          options.transport.produce([record], { deadline }).then((placed) => trace.sent(placed[0]), fail);
       });
       const timer = scheduler.schedule(() => {
         outcome = 'timedOut';
         pending.finish(entry, 'abandoned');
+        trace.event('timeout', { 'pubscribe.timeout_ms': timeoutMs, 'pubscribe.replies_seen': partial.length });
         // Requests are produced only once the reply consumer is ready: if it never got there, the
         // request was never sent, and saying so beats a plain timeout.
         if (!listener.isReady) {
-          subscriber.error(new NotReadyError({ ...context(), topic: replyTopic, cause: listener.failureSinceStart() }));
+          const notReady = new NotReadyError({ ...context(), topic: replyTopic, cause: listener.failureSinceStart() });
+          trace.failed(notReady);
+          subscriber.error(notReady);
           return;
         }
-        subscriber.error(
-          new RequestTimeoutError({
-            ...context(),
-            // The topic the reply did not arrive on; the request topic is named apart.
-            topic: replyTopic,
-            timeoutMs,
-            requestTopic: spec.topic,
-            repliesSeen: partial.length,
-            partial,
-          }),
-        );
+        const timedOut = new RequestTimeoutError({
+          ...context(),
+          // The topic the reply did not arrive on; the request topic is named apart.
+          topic: replyTopic,
+          timeoutMs,
+          requestTopic: spec.topic,
+          repliesSeen: partial.length,
+          partial,
+        });
+        trace.failed(timedOut);
+        subscriber.error(timedOut);
       }, timeoutMs);
 
       return () => {
@@ -327,6 +386,7 @@ export function createRequester(options: RequesterOptions): Requester {
         if (outcome === 'pending') counters.cancelled += 1;
         pending.finish(entry, outcome === 'answered' ? 'answered' : 'abandoned');
         listener.release();
+        trace.end(requestOutcomes[outcome], scheduler.now() - startedAt);
       };
     });
   }

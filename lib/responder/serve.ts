@@ -2,13 +2,16 @@ import { asyncScheduler, defer, firstValueFrom, Observable, SchedulerLike, Subsc
 import type { Codec } from '../codecs/index.js';
 import { DecodeError, isPubScribeError } from '../errors/index.js';
 import { DEADLINE_HEADER, headerString } from '../headers/index.js';
+import { noHeaders, noTelemetry } from '../telemetry/no-telemetry.js';
+import type { HandlerOutcome, Telemetry } from '../telemetry/telemetry.js';
+import { subscribeInTrace, traceConsumerStart } from '../telemetry/traced-consumer.js';
 import { wallClock } from '../time/wall-clock.js';
 import type { ConsumedRecord, OutgoingRecord, ProducedRecord } from '../transport/records.js';
 import type { BatchEvent, ConsumerSubscription, Transport } from '../transport/transport.js';
 import { HandlerResult, repliesOf } from './handler-result.js';
 import { HandlerTimeoutError } from './handler-timeout-error.js';
 import { KeyOrderedQueue } from './key-ordered-queue.js';
-import type { ResponderEvent } from './responder-events.js';
+import type { AnsweredEvent, ReplyFailedEvent, ResponderEvent, TimedOutEvent } from './responder-events.js';
 import { errorReplyRecord, ReplyDestination, replyDestination, replyRecord } from './reply-records.js';
 
 /**
@@ -90,6 +93,14 @@ export interface ResponderOptions<Request, Reply> {
     ConsumerSubscription,
     'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'maxWaitTimeMs' | 'metadataMaxAgeMs' | 'startAt'
   >;
+  /**
+   * Traces each handler run (in the context the request carries, which its replies carry back) and
+   * the request consumer's start, and measures them (`openTelemetry()` from
+   * `pubscribe/opentelemetry`, say). Default {@link noTelemetry}: nothing is recorded.
+   *
+   * @since 0.2.0
+   */
+  readonly telemetry?: Telemetry;
 }
 
 /**
@@ -149,6 +160,7 @@ export function serve<Request, Reply>(options: ResponderOptions<Request, Reply>)
     throw new TypeError(`serve: \`handlerTimeoutMs\` must be above 0; got ${String(options.handlerTimeoutMs)}.`);
   }
   const send = (records: readonly OutgoingRecord[]) => options.transport.produce(records);
+  const telemetry = options.telemetry ?? noTelemetry;
 
   return defer(
     () =>
@@ -220,12 +232,18 @@ export function serve<Request, Reply>(options: ResponderOptions<Request, Reply>)
 
         function runHandler(
           record: ConsumedRecord,
-          destination: ReplyDestination | undefined,
+          requested: ReplyDestination | undefined,
           deadline: number | undefined,
           handler: (context: RequestContext) => HandlerResult<Reply>,
         ): Observable<ResponderEvent> {
           return new Observable<ResponderEvent>((events) => {
             const startedAt = scheduler.now();
+            const trace = telemetry.startHandler(record, options.groupId);
+            // Replies carry the handler's trace context back, in place of the request's.
+            const destination =
+              requested && trace.headers !== noHeaders
+                ? { ...requested, headers: { ...requested.headers, ...trace.headers } }
+                : requested;
             const now = wallClock();
             const limit = Math.min(deadline ?? Infinity, now + handlerTimeoutMs);
             const abort = new AbortController();
@@ -274,7 +292,7 @@ export function serve<Request, Reply>(options: ResponderOptions<Request, Reply>)
               deadlineTimer.unsubscribe();
               if (timedOut) abort.abort(timedOut);
               void Promise.all([...earlier, ending])
-                .then(async (): Promise<ResponderEvent> => {
+                .then(async (): Promise<HandledEvent> => {
                   const elapsedMs = scheduler.now() - startedAt;
                   if (undeliverable !== undefined && destination) {
                     // A reply the broker will never take (too large, topic refused): the caller
@@ -298,6 +316,8 @@ export function serve<Request, Reply>(options: ResponderOptions<Request, Reply>)
                   };
                 })
                 .then((event) => {
+                  if (event.error !== undefined) trace.failed(event.error);
+                  trace.end(handlerOutcomes[event.type], scheduler.now() - startedAt);
                   events.next(event);
                   events.complete();
                 });
@@ -317,8 +337,9 @@ export function serve<Request, Reply>(options: ResponderOptions<Request, Reply>)
               }
               finish(timedOut);
             });
+            const handlerReplies = defer(() => repliesOf(handler(context))).pipe(subscribeInTrace(trace));
             handled.add(
-              defer(() => repliesOf(handler(context))).subscribe({
+              handlerReplies.subscribe({
                 next(value) {
                   if (held) emit(held.value, false);
                   held = { value };
@@ -342,7 +363,10 @@ export function serve<Request, Reply>(options: ResponderOptions<Request, Reply>)
             return () => {
               handled.unsubscribe();
               deadlineTimer.unsubscribe();
-              if (!settled) abort.abort(new Error('The responder stopped.'));
+              if (!settled) {
+                abort.abort(new Error('The responder stopped.'));
+                trace.end('cancelled', scheduler.now() - startedAt);
+              }
             };
           });
         }
@@ -362,6 +386,7 @@ export function serve<Request, Reply>(options: ResponderOptions<Request, Reply>)
             heartbeatIntervalMs: 1_000,
             ...options.consumer,
           })
+          .pipe(traceConsumerStart(telemetry, { role: 'request', topics, groupId: options.groupId }, scheduler))
           .subscribe({
             next: (event) => {
               if (event.type !== 'batch') subscriber.next(event);
@@ -381,6 +406,16 @@ export function serve<Request, Reply>(options: ResponderOptions<Request, Reply>)
       }),
   );
 }
+
+/** What a handler's run ends with. */
+type HandledEvent = AnsweredEvent | TimedOutEvent | ReplyFailedEvent;
+
+/** The outcome telemetry hears when a handler's work is over. */
+const handlerOutcomes: Record<HandledEvent['type'], HandlerOutcome> = {
+  answered: 'answered',
+  'timed-out': 'timed-out',
+  'reply-failed': 'reply-failed',
+};
 
 /** The request's deadline as wall-clock epoch milliseconds, when its caller sent one. */
 function requestDeadline(record: ConsumedRecord): number | undefined {

@@ -1,0 +1,179 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { firstValueFrom, Subscription } from 'rxjs';
+import { stringCodec } from '../../lib/codecs';
+import { isRemoteError, isRequestTimeoutError } from '../../lib/errors';
+import { headerString } from '../../lib/headers';
+import { createRequester } from '../../lib/requester';
+import { serve } from '../../lib/responder';
+import type { Telemetry } from '../../lib/telemetry';
+import { inMemoryTransport } from '../../lib/testing';
+
+/** A Telemetry that writes down each call, to check what the requester and responder report. */
+function recordingTelemetry(): { telemetry: Telemetry; calls: string[] } {
+  const calls: string[] = [];
+  const errorName = (error: unknown) => (error instanceof Error ? error.name : String(error));
+  const telemetry: Telemetry = {
+    startRequest: (start) => {
+      calls.push(`request ${start.topic} ${start.many ? 'many' : 'one'}`);
+      return {
+        headers: { 'x-trace': `request-${start.correlationId}` },
+        sent: () => calls.push('sent'),
+        replied: (record) => {
+          const carried = headerString(record.headers, 'x-trace');
+          calls.push(`replied with ${carried._tag === 'Some' ? carried.value : 'nothing'}`);
+        },
+        failed: (error) => calls.push(`failed ${errorName(error)}`),
+        event: (name) => calls.push(`event ${name}`),
+        end: (outcome) => calls.push(`end ${outcome}`),
+      };
+    },
+    replyDropped: (reason) => calls.push(`dropped ${reason}`),
+    startHandler: (record) => {
+      calls.push(`handler ${headerString(record.headers, 'x-trace')._tag === 'Some' ? 'with' : 'without'} context`);
+      return {
+        headers: { 'x-trace': 'handler' },
+        run: (work) => {
+          calls.push('run');
+          return work();
+        },
+        failed: (error) => calls.push(`handler failed ${errorName(error)}`),
+        end: (outcome) => calls.push(`handler end ${outcome}`),
+      };
+    },
+    startConsumer: (start) => {
+      calls.push(`consumer ${start.role}`);
+      return {
+        ready: () => calls.push(`consumer ${start.role} ready`),
+        failed: () => calls.push(`consumer ${start.role} failed`),
+        end: () => calls.push(`consumer ${start.role} end`),
+      };
+    },
+  };
+  return { telemetry, calls };
+}
+
+const requesterSide = (call: string) => !/^(consumer|handler|run)/.test(call);
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+describe('telemetry hooks (in-memory transport, a test aid)', () => {
+  let subscriptions: Subscription;
+  beforeEach(() => (subscriptions = new Subscription()));
+  afterEach(() => subscriptions.unsubscribe());
+
+  function rig(handler: (text: string) => Promise<string>) {
+    const transport = inMemoryTransport({ topics: { requests: 1, replies: 1 } });
+    const { telemetry, calls } = recordingTelemetry();
+    subscriptions.add(
+      serve({
+        transport,
+        topic: 'requests',
+        groupId: 'responder',
+        requestCodec: stringCodec,
+        replyCodec: stringCodec,
+        handler,
+        telemetry,
+      }).subscribe(),
+    );
+    const requester = createRequester({ transport, replyTopic: 'replies', timeoutMs: 200, keepAliveMs: 0, telemetry });
+    subscriptions.add(() => requester.close());
+    const ask = (value: string) =>
+      firstValueFrom(requester.request({ topic: 'requests', value, codec: stringCodec, replyCodec: stringCodec }));
+    return { calls, ask };
+  }
+
+  it('an answered request: start, ready, sent, the handler in its run with the context, the reply carrying the handler headers, end once', async () => {
+    const { calls, ask } = rig(async (text) => `pong:${text}`);
+    await settle();
+    expect(await ask('ping')).to.equal('pong:ping');
+    await settle();
+    // Each side in its own order: the two sides interleave as the transport schedules them.
+    expect(calls.filter(requesterSide)).to.deep.equal([
+      'request requests one',
+      'event reply consumer ready',
+      'sent',
+      'replied with handler',
+      'end answered',
+    ]);
+    expect(calls.filter((call) => !requesterSide(call))).to.deep.equal([
+      'consumer request',
+      'consumer request ready',
+      'consumer request end',
+      'consumer reply',
+      'consumer reply ready',
+      'consumer reply end',
+      'handler with context',
+      'run',
+      'handler end answered',
+    ]);
+  });
+
+  it('a handler error: failed on both sides with the error names; each ends once', async () => {
+    const { calls, ask } = rig(async () => {
+      throw new TypeError('no');
+    });
+    await settle();
+    const failure = await ask('ping').catch((error: unknown) => error);
+    expect(isRemoteError(failure)).to.equal(true);
+    await settle();
+    expect(calls.filter((call) => requesterSide(call) && /failed|end/.test(call))).to.deep.equal([
+      'failed RemoteError',
+      'end failed',
+    ]);
+    expect(calls.filter((call) => call.startsWith('handler') && /failed|end/.test(call))).to.deep.equal([
+      'handler failed TypeError',
+      'handler end answered',
+    ]);
+  });
+
+  it('a timeout: the event, then the typed error, then end timed-out, on both sides', async () => {
+    const { calls, ask } = rig((text) => new Promise((resolve) => setTimeout(() => resolve(text), 300)));
+    await settle();
+    // The handler is cancelled at the request's deadline (on the wire), so no late reply is sent.
+    const failure = await ask('slow').catch((error: unknown) => error);
+    expect(isRequestTimeoutError(failure)).to.equal(true);
+    await settle();
+    expect(calls.filter(requesterSide)).to.deep.equal([
+      'request requests one',
+      'event reply consumer ready',
+      'sent',
+      'event timeout',
+      'failed RequestTimeoutError',
+      'end timed-out',
+    ]);
+    expect(calls.filter((call) => call.startsWith('handler end'))).to.deep.equal(['handler end timed-out']);
+  });
+
+  it('a cancelled request ends once, as cancelled', async () => {
+    const transport = inMemoryTransport({ topics: { requests: 1, replies: 1 } });
+    const { telemetry, calls: own } = recordingTelemetry();
+    const requester = createRequester({ transport, replyTopic: 'replies', timeoutMs: 200, keepAliveMs: 0, telemetry });
+    requester
+      .request({ topic: 'requests', value: 'x', codec: stringCodec, replyCodec: stringCodec })
+      .subscribe()
+      .unsubscribe();
+    requester.close();
+    expect(own).to.deep.equal(['request requests one', 'consumer reply', 'end cancelled', 'consumer reply end']);
+  });
+});
+
+describe('the main entry does not load OpenTelemetry', function () {
+  // Two fresh Node processes: slow on a busy machine.
+  this.timeout(30_000);
+  const build = join(__dirname, '..', '..', 'lib');
+  const loadedBy = (entry: string): string[] => {
+    const script = `require(${JSON.stringify(entry)}); console.log(JSON.stringify(Object.keys(require.cache)));`;
+    const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(result.status, result.stderr).to.equal(0);
+    return (JSON.parse(result.stdout) as string[]).filter((path) =>
+      path.includes(join('node_modules', '@opentelemetry')),
+    );
+  };
+
+  it('requiring build/lib/index.js loads no @opentelemetry/* module; build/lib/opentelemetry/index.js does', () => {
+    expect(loadedBy(join(build, 'index.js'))).to.deep.equal([]);
+    expect(loadedBy(join(build, 'opentelemetry', 'index.js'))).to.not.deep.equal([]);
+  });
+});
