@@ -49,7 +49,8 @@ const entryPoints: readonly EntryPoint[] = [
   {
     specifier: 'pubscribe/opentelemetry',
     file: join(root, 'lib', 'opentelemetry', 'index.ts'),
-    intro: 'OpenTelemetry tracing and metrics for requesters and responders. Needs the optional `@opentelemetry/api` peer.',
+    intro:
+      'OpenTelemetry tracing and metrics for requesters and responders. Needs the optional `@opentelemetry/api` peer.',
   },
 ];
 const program = ts.createProgram(
