@@ -187,6 +187,8 @@ export function createRequester(options: RequesterOptions): Requester {
   const transport = options.transport;
   // The reply consumer's start (subscribe until ready) is traced where it is consumed.
   const replyTransport: Transport = {
+    // `lastFailure` names why a reply consumer is not ready (NotReadyError's cause).
+    ...(transport.lastFailure ? { lastFailure: () => transport.lastFailure?.() } : {}),
     produce: (records, produceOptions) => transport.produce(records, produceOptions),
     consume: (subscription) =>
       transport

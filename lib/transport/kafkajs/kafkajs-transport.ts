@@ -1,4 +1,4 @@
-import { Kafka, KafkaConfig, logLevel, ProducerConfig } from 'kafkajs';
+import { Kafka, KafkaConfig, logLevel, Partitioners, ProducerConfig } from 'kafkajs';
 import { asyncScheduler, Observable, SchedulerLike } from 'rxjs';
 import { ClosedError } from '../../errors/index.js';
 import { stderrLogger, type Logger } from '../../logging/index.js';
@@ -113,7 +113,9 @@ export function kafkajsTransport(options: KafkajsTransportOptions): Transport {
     ...options.producer,
   };
   const producer = new CoalescingProducer(
-    kafka.producer(producerConfig),
+    // kafkajs's default partitioner named explicitly (the transport picks partitions itself, the
+    // same way): naming it silences kafkajs's warning about its v2 change on every start.
+    kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, ...producerConfig }),
     new TopicCatalog(kafka, producerConfig.allowAutoTopicCreation === true),
     new MissingTopics(scheduler),
     {
