@@ -7,7 +7,9 @@ import { DecodeError } from '../errors/index.js';
 import type { ResponderEvent } from '../responder/responder-events.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 import { RequestContext, ResponderOptions, serve } from '../responder/serve.js';
+import type { Logger } from '../logging/index.js';
 import { PUBSCRIBE_TRANSPORT_ID } from './constants.js';
+import { nestLogger } from './nest-logger.js';
 import { nestValueCodec } from './nest-value-codec.js';
 import { codecsOf } from './pattern-codecs.js';
 import { PubScribeContext } from './pubscribe-context.js';
@@ -49,6 +51,8 @@ export interface PubScribeServerOptions {
    * `HandlerTimeoutError` as an error reply. Default 30 000.
    */
   readonly handlerTimeoutMs?: number;
+  /** Where handler timeouts and failed replies are reported. Default: Nest's `Logger` (`nestLogger`). */
+  readonly logger?: Logger;
   /** Partitions processed at once. Default 4. */
   readonly partitionsConsumedConcurrently?: number;
   /** Reads the time for deadlines and durations. Default `asyncScheduler`. */
@@ -166,6 +170,7 @@ export class PubScribeServer extends Server implements CustomTransportStrategy {
       replyTopic: this.options.replyTopic,
       concurrency: this.options.concurrency,
       handlerTimeoutMs: this.options.handlerTimeoutMs,
+      logger: this.options.logger ?? nestLogger('PubScribeServer'),
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
       scheduler: this.options.scheduler,
       consumer: this.options.consumer,

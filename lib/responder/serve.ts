@@ -2,6 +2,7 @@ import { asyncScheduler, defer, firstValueFrom, Observable, SchedulerLike, Subsc
 import type { Codec } from '../codecs/index.js';
 import { DecodeError, isPubScribeError } from '../errors/index.js';
 import { DEADLINE_HEADER, headerString } from '../headers/index.js';
+import { stderrLogger, type Logger } from '../logging/index.js';
 import { noHeaders, noTelemetry } from '../telemetry/no-telemetry.js';
 import type { HandlerOutcome, Telemetry } from '../telemetry/telemetry.js';
 import { subscribeInTrace, traceConsumerStart } from '../telemetry/traced-consumer.js';
@@ -86,6 +87,15 @@ export interface ResponderOptions<Request, Reply> {
   readonly handlerTimeoutMs?: number;
   /** Partitions processed at once. Default 4. */
   readonly partitionsConsumedConcurrently?: number;
+  /**
+   * Where the responder says what went wrong with a request that its caller may never hear of: a
+   * handler cancelled at its deadline (`timed-out`) and a reply that could not be produced
+   * (`reply-failed`), at `warn`, with the request's topic, partition and offset. Every outcome is
+   * also an event. Default `stderrLogger('warn')`; `silentLogger` drops it.
+   *
+   * @since 0.2.0
+   */
+  readonly logger?: Logger;
   /** Runs handler deadlines and retry back-off, and measures durations. Default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
   /** Settings of the request consumer. Default session timeout 10 000 ms, heartbeat every 1 000 ms. */
@@ -160,6 +170,21 @@ export function serve<Request, Reply>(options: ResponderOptions<Request, Reply>)
     throw new TypeError(`serve: \`handlerTimeoutMs\` must be above 0; got ${String(options.handlerTimeoutMs)}.`);
   }
   const send = (records: readonly OutgoingRecord[]) => options.transport.produce(records);
+  const logger = options.logger ?? stderrLogger('warn');
+  const report = (event: ResponderEvent): void => {
+    if (event.type !== 'timed-out' && event.type !== 'reply-failed') return;
+    const { topic, partition, offset } = event.record;
+    try {
+      logger.warn(
+        event.type === 'timed-out'
+          ? `serve: a handler ran past its deadline and was cancelled (${event.error.message})`
+          : `serve: a reply could not be produced, and its caller could not be told: ${String(event.error)}`,
+        { topic, partition, offset, event: event.type },
+      );
+    } catch {
+      // A throwing logger must not stop the responder.
+    }
+  };
   const telemetry = options.telemetry ?? noTelemetry;
 
   return defer(
@@ -194,7 +219,10 @@ export function serve<Request, Reply>(options: ResponderOptions<Request, Reply>)
             running.add(work);
             work.add(
               answer(record).subscribe({
-                next: (event) => subscriber.next(event),
+                next: (event) => {
+                  report(event);
+                  subscriber.next(event);
+                },
                 complete: () => {
                   running.delete(work);
                   batch.ackRecord(record);
