@@ -115,7 +115,7 @@ describe('Spring for Apache Kafka interop (real broker, stock spring-kafka JVMs)
         handler: (request, context) => {
           seen.push(context.record);
           if (request.n < 0) throw new NotFoundError(`no item ${request.n}`);
-          return [{ n: request.n, by: 'pubscribe' }];
+          return { n: request.n, by: 'pubscribe' };
         },
         consumer: { maxWaitTimeMs: 100 },
       }).pipe(share());
