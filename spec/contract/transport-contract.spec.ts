@@ -115,6 +115,29 @@ for (const kind of transportKinds) {
       expect(consumer.events).to.deep.equal([]);
     });
 
+    it('maxUnacknowledged: a partition at its bound delivers nothing more until a record is acknowledged', async function () {
+      this.timeout(60_000);
+      const topic = await under.topic('contract-bound', 1);
+      const consumer = watch(under, {
+        topics: [topic],
+        groupId: uniqueName('bound'),
+        membership: 'shared',
+        acknowledge: true,
+        maxUnacknowledged: 1,
+      });
+      subscriptions.add(consumer.handle);
+      expect(await consumer.ready()).to.equal(true);
+      await under.transport.produce([{ topic, value: 'first', partition: 0 }]);
+      expect(await eventually(async () => consumer.records().length === 1, 20_000, 20)).to.equal(true);
+      await under.transport.produce([2, 3, 4].map((n) => ({ topic, value: `r${n}`, partition: 0 })));
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(consumer.records().map((record) => record.value!.toString())).to.deep.equal(['first']);
+      const [batch] = consumer.batches();
+      batch!.ack();
+      expect(await eventually(async () => consumer.records().length === 4, 20_000, 20)).to.equal(true);
+      expect(consumer.records().map((record) => record.value!.toString())).to.deep.equal(['first', 'r2', 'r3', 'r4']);
+    });
+
     if (!kind.real) return;
 
     it('an unknown topic is a typed ConnectionError (unknown-topic), for produce and for consume', async function () {
