@@ -5,7 +5,7 @@ import { createRequester, Requester } from '../../lib/requester';
 import type { Transport } from '../../lib/transport/transport';
 import { pingCodec, pongCodec, startResponder } from '../support/echo-responder';
 import { createTopic, uniqueName } from '../support/kafka-fixtures';
-import { eventually, inParallel } from '../support/test-transport';
+import { eventually, inParallel, testTransport } from '../support/test-transport';
 import { testPlatformaticTransport } from '../support/transport-kinds';
 
 const ping = (requests: string, n: number) => ({
@@ -58,6 +58,25 @@ describe('request/reply end to end on @platformatic/kafka (real broker)', () => 
     const answers = await inParallel(500, 64, (n) => firstValueFrom(requester.request(ping(requests, n))));
     expect(answers.map((answer) => answer.n)).to.deep.equal(Array.from({ length: 500 }, (_, n) => n));
     expect(requester.metrics()).to.include({ pending: 0, answered: 500, timedOut: 0 });
+  });
+
+  it('a key lands on the same partition through either transport (the murmur2 partitioner of Java and kafkajs)', async () => {
+    const topic = await createTopic('pl-keys', 3);
+    const kafkajs = testTransport();
+    try {
+      const keys = Array.from({ length: 60 }, (_, n) => `user-${n}`);
+      const records = keys.map((key) => ({ topic, key, value: 'x' }));
+      const viaPlatformatic = await transport.produce(records);
+      // kafkajs reports the partition only for a batch of one partition: send one at a time.
+      const viaKafkajs = [];
+      for (const record of records) viaKafkajs.push((await kafkajs.produce([record]))[0]!);
+      expect(viaPlatformatic.map((placed) => placed.partition)).to.deep.equal(
+        viaKafkajs.map((placed) => placed.partition),
+      );
+      expect(new Set(viaPlatformatic.map((placed) => placed.partition)).size).to.equal(3);
+    } finally {
+      await kafkajs.close();
+    }
   });
 
   it('requestMany: every reply of a multi-reply handler, in order', async () => {
