@@ -52,7 +52,14 @@ export const variants: readonly Variant[] = [
     name: 'pubscribe-header',
     label: 'pubscribe requester, header',
     requester: (topics) => pubscribeRequester(topics, false),
-    responder: pubscribeResponder,
+    responder: (topics) => pubscribeResponder(topics),
+  },
+  {
+    // The same requester and responder on @platformatic/kafka (platformaticTransport), side by side.
+    name: 'pubscribe-header-platformatic',
+    label: 'pubscribe requester, header, @platformatic/kafka',
+    requester: (topics) => pubscribeRequester(topics, false, 'platformatic'),
+    responder: (topics) => pubscribeResponder(topics, 'platformatic'),
   },
   {
     name: 'pubscribe-predicate',
@@ -64,7 +71,7 @@ export const variants: readonly Variant[] = [
     name: 'one-shot',
     label: 'one-shot pubScribe (the article)',
     requester: oneShotRequester,
-    responder: pubscribeResponder,
+    responder: (topics) => pubscribeResponder(topics),
     skip: { 1024: '1024 simultaneous consumer groups exhaust a 2-core machine' },
   },
   {

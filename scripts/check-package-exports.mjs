@@ -11,7 +11,13 @@ const publicNames = (module, hidden) =>
 
 let failed = false;
 const counts = [];
-for (const entry of ['pubscribe', 'pubscribe/testing', 'pubscribe/nest', 'pubscribe/opentelemetry']) {
+for (const entry of [
+  'pubscribe',
+  'pubscribe/testing',
+  'pubscribe/nest',
+  'pubscribe/opentelemetry',
+  'pubscribe/platformatic',
+]) {
   const esmNames = publicNames(await import(entry), 'default');
   const cjsNames = publicNames(require(entry), '__esModule');
   if (esmNames.length === 0 || esmNames.join() !== cjsNames.join()) {

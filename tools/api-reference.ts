@@ -47,6 +47,12 @@ const entryPoints: readonly EntryPoint[] = [
     intro: 'Test aids: the in-memory transport for unit and marble tests. Not Kafka.',
   },
   {
+    specifier: 'pubscribe/platformatic',
+    file: join(root, 'lib', 'platformatic', 'index.ts'),
+    intro:
+      'The transport port on @platformatic/kafka, a maintained pure-JavaScript client. Needs the optional `@platformatic/kafka` peer.',
+  },
+  {
     specifier: 'pubscribe/opentelemetry',
     file: join(root, 'lib', 'opentelemetry', 'index.ts'),
     intro:

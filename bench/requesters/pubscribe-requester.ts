@@ -1,14 +1,19 @@
-import { logLevel } from 'kafkajs';
 import { firstValueFrom } from 'rxjs';
-import { createRequester, kafkajsTransport } from '../../lib';
+import { createRequester } from '../../lib';
+import { benchTransport, BenchTransportKind } from '../bench-transport';
 import type { BenchRequester, BenchTopics } from '../bench-types';
 import { echoCodec } from '../responders/pubscribe-serve';
 
-/** pubscribe's shared requester; `byPredicate` matches replies by value and key instead of header. */
-export function pubscribeRequester(topics: BenchTopics, byPredicate: boolean): BenchRequester {
-  const transport = kafkajsTransport({
-    kafka: { clientId: 'bench-requester', brokers: [...topics.brokers], logLevel: logLevel.NOTHING },
-  });
+/**
+ * pubscribe's shared requester; `byPredicate` matches replies by value and key instead of header;
+ * `kind` is the Kafka client underneath.
+ */
+export function pubscribeRequester(
+  topics: BenchTopics,
+  byPredicate: boolean,
+  kind: BenchTransportKind = 'kafkajs',
+): BenchRequester {
+  const transport = benchTransport(kind, 'bench-requester', topics.brokers);
   const requester = createRequester({
     transport,
     replyTopic: topics.replies,

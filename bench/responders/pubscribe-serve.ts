@@ -1,17 +1,15 @@
-import { logLevel } from 'kafkajs';
 import * as t from 'io-ts';
 import { filter, firstValueFrom, share } from 'rxjs';
-import { jsonCodec, kafkajsTransport, serve } from '../../lib';
+import { jsonCodec, serve } from '../../lib';
+import { benchTransport, BenchTransportKind } from '../bench-transport';
 import type { BenchResponder, BenchTopics } from '../bench-types';
 
 export const Echo = t.type({ n: t.number });
 export const echoCodec = jsonCodec(Echo);
 
-/** pubscribe's responder echoing `{ n }`, correlation copied. */
-export function pubscribeResponder(topics: BenchTopics): BenchResponder {
-  const transport = kafkajsTransport({
-    kafka: { clientId: 'bench-responder', brokers: [...topics.brokers], logLevel: logLevel.NOTHING },
-  });
+/** pubscribe's responder echoing `{ n }`, correlation copied, on the Kafka client `kind`. */
+export function pubscribeResponder(topics: BenchTopics, kind: BenchTransportKind = 'kafkajs'): BenchResponder {
+  const transport = benchTransport(kind, 'bench-responder', topics.brokers);
   const events$ = serve({
     transport,
     topic: topics.requests,

@@ -12,6 +12,8 @@ import { firstValueFrom, Subscription } from 'rxjs';
 import { isConnectionError } from '../../lib/errors';
 import { createRequester } from '../../lib/requester';
 import { kafkajsTransport } from '../../lib/transport';
+import { platformaticTransport } from '../../lib/transport/platformatic/platformatic-transport';
+import type { Transport } from '../../lib/transport/transport';
 import { LocalKafka, startLocalKafka } from '../../tools/broker/local-kafka';
 import { pingCodec, pongCodec, startResponder } from '../support/echo-responder';
 import { uniqueName } from '../support/kafka-fixtures';
@@ -38,8 +40,14 @@ describe('security: SASL/PLAIN and ACLs (real broker with a SASL_PLAINTEXT liste
     });
 
   /** One request as `user`, on a requester of its own (group `<user>-…`); the reply or the error, and how long it took. */
-  const ask = async (user: 'alice' | 'bob', password: string, n: number) => {
-    const transport = kafkajsTransport({ kafka: client(user, password) });
+  const ask = async (
+    user: 'alice' | 'bob',
+    password: string,
+    n: number,
+    on: 'kafkajs' | 'platformatic' = 'kafkajs',
+  ) => {
+    const transport =
+      on === 'kafkajs' ? kafkajsTransport({ kafka: client(user, password) }) : platformatic(user, password);
     const requester = createRequester({ transport, replyTopic: replies, groupId: uniqueName(user), timeoutMs: 30_000 });
     const started = Date.now();
     try {
@@ -52,6 +60,19 @@ describe('security: SASL/PLAIN and ACLs (real broker with a SASL_PLAINTEXT liste
       await transport.close();
     }
   };
+
+  /** The same user on platformaticTransport: SASL options passed through to @platformatic/kafka. */
+  const platformatic = (user: keyof typeof passwords, password: string): Transport =>
+    platformaticTransport({
+      client: {
+        clientId: uniqueName(user),
+        bootstrapBrokers: [...kafka.saslBrokers],
+        sasl: { mechanism: 'PLAIN', username: user, password },
+        connectTimeout: 3_000,
+        retries: 2,
+        retryDelay: 100,
+      },
+    });
 
   before(async () => {
     kafka = await startLocalKafka({ sasl: { users: passwords } });
@@ -137,6 +158,36 @@ describe('security: SASL/PLAIN and ACLs (real broker with a SASL_PLAINTEXT liste
   it('a principal without read access to the reply topic: a typed authorization error, not a timeout', async () => {
     const { outcome: error, elapsed } = await ask('bob', passwords.bob, 3);
     console.log(`      failed after ${elapsed} ms: ${(error as Error).message}`);
+    expect(isConnectionError(error), String(error)).to.equal(true);
+    expect(error).to.include({ reason: 'authorization', retriable: false });
+  });
+
+  it('platformaticTransport: correct credentials work end to end', async () => {
+    const responderTransport = platformatic('admin', passwords.admin);
+    const subscriptions = new Subscription();
+    try {
+      subscriptions.add(
+        (await startResponder(responderTransport, requests, uniqueName('secure-responder'))).subscription,
+      );
+      const { outcome } = await ask('alice', passwords.alice, 11, 'platformatic');
+      expect(outcome).to.include({ instance: 'alice', n: 11 });
+    } finally {
+      subscriptions.unsubscribe();
+      await responderTransport.close();
+    }
+  });
+
+  it('platformaticTransport: a wrong password is a typed authentication error, the password nowhere in it', async () => {
+    const { outcome: error, elapsed } = await ask('alice', 'not-the-password', 12, 'platformatic');
+    console.log(`      failed after ${elapsed} ms: ${(error as Error).message}`);
+    expect(isConnectionError(error), String(error)).to.equal(true);
+    expect(error).to.include({ reason: 'authentication', retriable: false });
+    expect(elapsed, 'not the request timeout').to.be.below(10_000);
+    expect(`${(error as Error).message} ${String((error as Error).stack)}`).to.not.include('not-the-password');
+  });
+
+  it('platformaticTransport: no read access to the reply topic is a typed authorization error', async () => {
+    const { outcome: error } = await ask('bob', passwords.bob, 13, 'platformatic');
     expect(isConnectionError(error), String(error)).to.equal(true);
     expect(error).to.include({ reason: 'authorization', retriable: false });
   });

@@ -1,0 +1,251 @@
+import { expect } from 'chai';
+import { Subscription } from 'rxjs';
+import { ClosedError, ConnectionError, isPubScribeError } from '../../lib/errors';
+import type { ConsumedRecord } from '../../lib/transport/records';
+import type {
+  BatchEvent,
+  ConsumerSubscription,
+  ReadyEvent,
+  RepinnedEvent,
+  TransportEvent,
+} from '../../lib/transport/transport';
+import { uniqueName, withAdmin } from '../support/kafka-fixtures';
+import { transportKinds, TransportUnderTest } from '../support/transport-kinds';
+import { eventually } from '../support/test-transport';
+
+/** Subscribes and records every event and the terminal error, if any. */
+function watch(under: TransportUnderTest, subscription: ConsumerSubscription) {
+  const events: TransportEvent[] = [];
+  const state: { error?: unknown } = {};
+  const handle = under.transport.consume(subscription).subscribe({
+    next: (event) => events.push(event),
+    error: (error: unknown) => (state.error = error),
+  });
+  const batches = () => events.filter((event): event is BatchEvent => event.type === 'batch');
+  const records = (): ConsumedRecord[] => batches().flatMap((batch) => [...batch.records]);
+  const ready = () => eventually(async () => events.some((event) => event.type === 'ready'), 30_000, 20);
+  const readyEvent = () => events.find((event): event is ReadyEvent => event.type === 'ready')!;
+  return { events, state, handle, batches, records, ready, readyEvent };
+}
+
+/**
+ * One contract, every transport: the same tests run on kafkajs and @platformatic/kafka against the
+ * real broker, and (where the behaviour is not Kafka's group protocol) on the in-memory test aid.
+ */
+for (const kind of transportKinds) {
+  describe(`transport contract: ${kind.name}${kind.real ? ' (real broker)' : ' (in-memory test aid)'}`, () => {
+    let under: TransportUnderTest;
+    let subscriptions: Subscription;
+
+    beforeEach(() => {
+      under = kind.open();
+      subscriptions = new Subscription();
+    });
+
+    afterEach(async () => {
+      subscriptions.unsubscribe();
+      await under.transport.close();
+    });
+
+    it('round trip: keys, values and headers arrive as Buffers on the partition produce reported', async () => {
+      const topic = await under.topic('contract-roundtrip', 3);
+      const consumer = watch(under, { topics: [topic], groupId: uniqueName('g'), membership: 'private' });
+      subscriptions.add(consumer.handle);
+      expect(await consumer.ready()).to.equal(true);
+      const produced = await under.transport.produce([
+        { topic, key: 'k-1', value: 'one', headers: { trace: 'abc', bytes: Buffer.from([0, 255]) } },
+        { topic, key: Buffer.from('k-2'), value: Buffer.from('two') },
+        { topic, key: null, value: 'three', partition: 2 },
+      ]);
+      expect(produced).to.have.length(3);
+      expect(produced[2]).to.include({ topic, partition: 2 });
+      expect(await eventually(async () => consumer.records().length >= 3, 20_000, 20)).to.equal(true);
+      const byValue = new Map(consumer.records().map((record) => [record.value?.toString(), record]));
+      const one = byValue.get('one')!;
+      expect(Buffer.isBuffer(one.key) && one.key.toString()).to.equal('k-1');
+      expect(Buffer.isBuffer(one.headers['trace']) && one.headers['trace'].toString()).to.equal('abc');
+      expect(one.headers['bytes']).to.deep.equal(Buffer.from([0, 255]));
+      expect(byValue.get('two')?.key?.toString()).to.equal('k-2');
+      expect(byValue.get('three')).to.include({ key: null, partition: 2 });
+      // Where produce said it placed a record is where it is read.
+      for (const [index, value] of ['one', 'two', 'three'].entries()) {
+        if (produced[index]!.partition !== undefined) {
+          expect(byValue.get(value)?.partition, value).to.equal(produced[index]!.partition);
+        }
+      }
+      expect(consumer.records()).to.have.length(3);
+      expect(consumer.state.error).to.equal(undefined);
+    });
+
+    it('ready means positioned: a record produced the moment ready is seen is delivered, and nothing older', async () => {
+      const topic = await under.topic('contract-ready', 2);
+      await under.transport.produce([{ topic, key: 'old', value: 'before-subscribe' }]);
+      const consumer = under.transport.consume({ topics: [topic], groupId: uniqueName('g'), membership: 'private' });
+      const values: string[] = [];
+      let afterReady: Promise<unknown> | undefined;
+      subscriptions.add(
+        consumer.subscribe((event) => {
+          if (event.type === 'ready') {
+            expect(event.positions.map((position) => position.partition).sort()).to.deep.equal([0, 1]);
+            afterReady = under.transport.produce([
+              { topic, key: 'a', value: 'right-after-ready', partition: 0 },
+              { topic, key: 'b', value: 'right-after-ready', partition: 1 },
+            ]);
+          }
+          if (event.type === 'batch') values.push(...event.records.map((record) => record.value!.toString()));
+        }),
+      );
+      expect(await eventually(async () => afterReady !== undefined, 30_000, 20)).to.equal(true);
+      await afterReady;
+      expect(await eventually(async () => values.length >= 2, 20_000, 20)).to.equal(true);
+      expect(values).to.deep.equal(['right-after-ready', 'right-after-ready']);
+    });
+
+    it('a closed transport refuses produce and consume with ClosedError', async () => {
+      const topic = await under.topic('contract-closed', 1);
+      await under.transport.close();
+      const produced = await under.transport.produce([{ topic, value: 'x' }]).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(produced).to.be.instanceOf(ClosedError);
+      const consumer = watch(under, { topics: [topic], groupId: uniqueName('g'), membership: 'private' });
+      subscriptions.add(consumer.handle);
+      expect(consumer.state.error).to.be.instanceOf(ClosedError);
+      expect(consumer.events).to.deep.equal([]);
+    });
+
+    it('maxUnacknowledged: a partition at its bound delivers nothing more until a record is acknowledged', async function () {
+      this.timeout(60_000);
+      const topic = await under.topic('contract-bound', 1);
+      const consumer = watch(under, {
+        topics: [topic],
+        groupId: uniqueName('bound'),
+        membership: 'shared',
+        acknowledge: true,
+        maxUnacknowledged: 1,
+      });
+      subscriptions.add(consumer.handle);
+      expect(await consumer.ready()).to.equal(true);
+      await under.transport.produce([{ topic, value: 'first', partition: 0 }]);
+      expect(await eventually(async () => consumer.records().length === 1, 20_000, 20)).to.equal(true);
+      await under.transport.produce([2, 3, 4].map((n) => ({ topic, value: `r${n}`, partition: 0 })));
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(consumer.records().map((record) => record.value!.toString())).to.deep.equal(['first']);
+      const [batch] = consumer.batches();
+      batch!.ack();
+      expect(await eventually(async () => consumer.records().length === 4, 20_000, 20)).to.equal(true);
+      expect(consumer.records().map((record) => record.value!.toString())).to.deep.equal(['first', 'r2', 'r3', 'r4']);
+    });
+
+    if (!kind.real) return;
+
+    it('an unknown topic is a typed ConnectionError (unknown-topic), for produce and for consume', async function () {
+      this.timeout(60_000);
+      const missing = uniqueName('contract-missing');
+      const produced = await under.transport.produce([{ topic: missing, value: 'x' }]).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(produced).to.be.instanceOf(ConnectionError);
+      expect(produced).to.include({ reason: 'unknown-topic', retriable: false });
+      const consumer = watch(under, { topics: [missing], groupId: uniqueName('g'), membership: 'private' });
+      subscriptions.add(consumer.handle);
+      expect(await eventually(async () => consumer.state.error !== undefined, 45_000, 50)).to.equal(true);
+      expect(isPubScribeError(consumer.state.error)).to.equal(true);
+      expect(consumer.state.error).to.be.instanceOf(ConnectionError);
+      expect(consumer.state.error).to.include({ reason: 'unknown-topic' });
+      expect(consumer.events.some((event) => event.type === 'ready')).to.equal(false);
+    });
+
+    it('a second member joins a shared group: the first re-pins, and every record after is delivered exactly once', async function () {
+      this.timeout(90_000);
+      const topic = await under.topic('contract-rebalance', 4);
+      const groupId = uniqueName('shared');
+      const options: ConsumerSubscription = {
+        topics: [topic],
+        groupId,
+        membership: 'shared',
+        sessionTimeoutMs: 10_000,
+        heartbeatIntervalMs: 300,
+      };
+      const a = watch(under, options);
+      subscriptions.add(a.handle);
+      expect(await a.ready()).to.equal(true);
+      await under.transport.produce(
+        Array.from({ length: 8 }, (_, n) => ({ topic, value: `early-${n}`, partition: n % 4 })),
+      );
+      expect(await eventually(async () => a.records().length >= 8, 20_000, 20)).to.equal(true);
+
+      const b = watch(under, options);
+      subscriptions.add(b.handle);
+      expect(await b.ready()).to.equal(true);
+      const repins = () => a.events.filter((event): event is RepinnedEvent => event.type === 'repinned');
+      expect(await eventually(async () => repins().length >= 1, 30_000, 20), 'A re-pinned').to.equal(true);
+      const repinned = repins()[repins().length - 1]!;
+      const ownedByB = b.readyEvent().positions;
+      expect(repinned.positions.length + ownedByB.length).to.equal(4);
+      expect(repinned.revoked.length).to.be.greaterThan(0);
+      // A kept partition continues where A was, not at a later log end.
+      for (const position of repinned.positions) {
+        const readThere = a.records().filter((record) => record.partition === position.partition);
+        expect(position.offset, `partition ${position.partition}`).to.equal(String(readThere.length));
+      }
+
+      await under.transport.produce(
+        Array.from({ length: 40 }, (_, n) => ({ topic, value: `late-${n}`, partition: n % 4 })),
+      );
+      const late = () =>
+        [...a.records(), ...b.records()].filter((record) => record.value!.toString().startsWith('late-'));
+      expect(await eventually(async () => late().length >= 40, 30_000, 20)).to.equal(true);
+      expect(new Set(late().map((record) => record.value!.toString())).size).to.equal(40);
+      expect(late()).to.have.length(40);
+      expect(a.state.error ?? b.state.error).to.equal(undefined);
+    });
+
+    it('acknowledged one by one: the group commits its first unacknowledged record, and the next member starts there', async function () {
+      this.timeout(90_000);
+      const topic = await under.topic('contract-ack', 1);
+      const groupId = uniqueName('acks');
+      const options: ConsumerSubscription = {
+        topics: [topic],
+        groupId,
+        membership: 'shared',
+        acknowledge: true,
+        maxUnacknowledged: 10,
+      };
+      const first = watch(under, options);
+      subscriptions.add(first.handle);
+      expect(await first.ready()).to.equal(true);
+      const base = BigInt(first.readyEvent().positions[0]!.offset);
+      await under.transport.produce(Array.from({ length: 5 }, (_, n) => ({ topic, value: `r${n}`, partition: 0 })));
+      expect(await eventually(async () => first.records().length >= 5, 20_000, 20)).to.equal(true);
+      const batches = first.batches();
+      const find = (value: string) => {
+        for (const batch of batches) {
+          const record = batch.records.find((candidate) => candidate.value!.toString() === value);
+          if (record) return { batch, record };
+        }
+        throw new Error(`no ${value}`);
+      };
+      for (const value of ['r0', 'r1', 'r3', 'r4']) {
+        const { batch, record } = find(value);
+        batch.ackRecord(record);
+      }
+      const committed = () =>
+        withAdmin((admin) => admin.fetchOffsets({ groupId, topics: [topic] })).then(
+          (answer) => answer[0]!.partitions[0]!.offset,
+        );
+      const expected = (base + 2n).toString();
+      expect(await eventually(async () => (await committed()) === expected, 20_000, 100), 'commits r2').to.equal(true);
+      first.handle.unsubscribe();
+
+      const next = watch(under, options);
+      subscriptions.add(next.handle);
+      expect(await next.ready()).to.equal(true);
+      expect(next.readyEvent().positions[0]!.offset).to.equal(expected);
+      expect(await eventually(async () => next.records().length >= 3, 20_000, 20)).to.equal(true);
+      expect(next.records().map((record) => record.value!.toString())).to.deep.equal(['r2', 'r3', 'r4']);
+    });
+  });
+}
