@@ -30,7 +30,8 @@ const silentConsumer: ConsumerTrace = Object.freeze({ ready: nothing, failed: no
  * do nothing, so a request pays no allocation for it.
  *
  * @example
- * import { inMemoryTransport, noTelemetry, serve, stringCodec } from 'pubscribe';
+ * import { noTelemetry, serve, stringCodec } from 'pubscribe';
+ * import { inMemoryTransport } from 'pubscribe/testing';
  *
  * serve({
  *   transport: inMemoryTransport(),

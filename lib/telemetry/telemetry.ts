@@ -198,7 +198,8 @@ export type DroppedReply = 'late' | 'duplicate' | 'foreign';
  * `@opentelemetry/api`; without one, {@link noTelemetry} is used, and it does nothing.
  *
  * @example
- * import { createRequester, inMemoryTransport, noTelemetry } from 'pubscribe';
+ * import { createRequester, noTelemetry } from 'pubscribe';
+ * import { inMemoryTransport } from 'pubscribe/testing';
  *
  * const requester = createRequester({
  *   transport: inMemoryTransport(),

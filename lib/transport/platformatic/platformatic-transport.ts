@@ -48,8 +48,8 @@ export interface PlatformaticTransportOptions {
  * const transport = platformaticTransport({
  *   client: { clientId: 'graphql-1', bootstrapBrokers: ['127.0.0.1:9092'] },
  * });
- * // ... use it with consume(), pubScribe(), serve() or a requester, then:
- * await transport.close();
+ * // ... use it with consume(), pubScribe(), serve() or a requester; on shutdown:
+ * process.once('SIGTERM', () => void transport.close());
  *
  * @param options the client settings (brokers, SASL, TLS) and producer settings
  * @returns a transport that owns one producer and any number of ready-aware consumers
