@@ -1,4 +1,11 @@
-import { Admin, ConfigResourceTypes, Kafka, PartitionMetadata } from 'kafkajs';
+import type { Admin, ConfigResourceTypes, Kafka, PartitionMetadata } from 'kafkajs';
+
+/**
+ * `ConfigResourceTypes.TOPIC` (2 in Kafka's protocol). Not imported as a value: Node's ES module
+ * loader finds only the names kafkajs's CommonJS index exports before its first computed entry,
+ * and `ConfigResourceTypes` comes after it.
+ */
+const TOPIC_RESOURCE = 2 as ConfigResourceTypes.TOPIC;
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../record-size.js';
 import { connectionReason } from './kafkajs-errors.js';
 
@@ -55,7 +62,7 @@ export class TopicCatalog {
     const [metadata, configs] = await Promise.allSettled([
       admin.fetchTopicMetadata({ topics: [topic] }),
       admin.describeConfigs({
-        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] }],
+        resources: [{ type: TOPIC_RESOURCE, name: topic, configNames: ['max.message.bytes'] }],
         includeSynonyms: false,
       }),
     ]);
