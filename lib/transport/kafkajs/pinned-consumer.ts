@@ -202,8 +202,14 @@ function onJoin(
         if (offset !== undefined) run.tracker.set(tp.topic, tp.partition, offset);
         return run.tracker.pin(tp);
       });
-      for (const position of positions) run.consumer.seek(position);
-      run.consumer.resume(groupByTopic(moved));
+      try {
+        for (const position of positions) run.consumer.seek(position);
+        run.consumer.resume(groupByTopic(moved));
+      } catch {
+        // kafkajs is restarting its consumer group (it throws from seek and resume meanwhile): the
+        // rejoin that follows positions these partitions again.
+        return;
+      }
       emitPositioned(run, subscription, subscriber, [...pinned, ...positions], revoked);
     },
     (error: unknown) =>
@@ -258,16 +264,26 @@ async function onBatch(
   payload.resolveOffset(last.offset);
   const limit = Math.max(1, subscription.maxUnacknowledged ?? 1);
   const partition = [{ topic: batch.topic, partitions: [batch.partition] }];
+  // kafkajs throws from pause/resume while it restarts its consumer group (after a broker or
+  // coordinator failure); the rejoin that follows re-pins, and its fetches start unpaused.
+  const throttle = (paused: boolean) => {
+    try {
+      if (paused) run.consumer.pause(partition);
+      else run.consumer.resume(partition);
+    } catch {
+      // See above: nothing to pause or resume until the group is running again.
+    }
+  };
   if (owner.pending >= limit && !run.throttled.has(key)) {
     run.throttled.add(key);
-    run.consumer.pause(partition);
+    throttle(true);
   }
   const acknowledge = (offset: string) => {
     if (run.closed || run.progress.get(key) !== owner) return;
     if (owner.acknowledge(offset) && subscription.membership === 'shared') {
       run.committer.processed(batch.topic, batch.partition, owner.committable()!);
     }
-    if (owner.pending < limit && run.throttled.delete(key)) run.consumer.resume(partition);
+    if (owner.pending < limit && run.throttled.delete(key)) throttle(false);
   };
   subscriber.next({
     type: 'batch',
