@@ -5,7 +5,7 @@ import type { Logger } from '../../logging/index.js';
 import type { ConsumedRecord, PartitionPosition, TopicPartition } from '../records.js';
 import type { ConsumerSubscription, TransportEvent } from '../transport.js';
 import { toConnectionError } from './kafkajs-errors.js';
-import { OffsetCommitter } from './offset-committer.js';
+import { OffsetCommitter } from '../offset-committer.js';
 import { PositionTracker } from './position-tracker.js';
 import { absentTopics, confirmAbsent, unknownTopicError } from './topic-directory.js';
 import { toConsumedRecord } from './to-consumed-record.js';
@@ -324,7 +324,7 @@ export function pinnedConsumer(
       consumer,
       admin: kafka.admin(),
       tracker: new PositionTracker(),
-      committer: new OffsetCommitter(consumer),
+      committer: new OffsetCommitter((positions) => consumer.commitOffsets([...positions])),
       scheduler,
       logger,
       partitionCount: 0,

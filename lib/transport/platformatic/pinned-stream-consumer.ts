@@ -11,7 +11,7 @@ import { PositionTracker } from '../kafkajs/position-tracker.js';
 import { PartitionProgress } from '../partition-progress.js';
 import type { ConsumedRecord, PartitionPosition, TopicPartition } from '../records.js';
 import type { ConsumerSubscription, TransportEvent } from '../transport.js';
-import { PlatformaticCommitter } from './platformatic-committer.js';
+import { OffsetCommitter } from '../offset-committer.js';
 import { toPlatformaticConnectionError } from './platformatic-errors.js';
 import { toConsumedRecord } from './to-consumed-record.js';
 
@@ -33,7 +33,7 @@ interface StreamRun {
   readonly subscription: ConsumerSubscription;
   readonly subscriber: Subscriber<TransportEvent>;
   readonly tracker: PositionTracker;
-  readonly committer: PlatformaticCommitter;
+  readonly committer: OffsetCommitter;
   stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
   /** Partitions of the latest assignment; records of others are dropped. */
   owned: Set<string>;
@@ -272,7 +272,16 @@ export function pinnedStreamConsumer(
       subscription,
       subscriber,
       tracker: new PositionTracker(),
-      committer: new PlatformaticCommitter(consumer),
+      committer: new OffsetCommitter((positions) =>
+        consumer.commit({
+          offsets: positions.map(({ topic, partition, offset }) => ({
+            topic,
+            partition,
+            offset: BigInt(offset),
+            leaderEpoch: -1,
+          })),
+        }),
+      ),
       stream: undefined,
       owned: new Set(),
       positioned: new Set(),

@@ -1,22 +1,23 @@
-import type { Consumer } from 'kafkajs';
+import type { PartitionPosition } from './records.js';
 
 const keyOf = (topic: string, partition: number) => `${partition}:${topic}`;
 
 /**
- * Commits processed positions of a shared group off the fetch path: kafkajs's auto-commit sends
+ * Commits processed positions of a shared group off the fetch path: a client's auto-commit sends
  * an OffsetCommit after every batch and waits for it before fetching again, which puts a broker
  * round trip on every request's path. Here a commit starts as soon as there is something to
  * commit and none is in flight; what is processed meanwhile goes in the next one. A failed commit
  * (during a rebalance, say) is retried with the next one: the group then re-reads at most what was
- * processed since, and requesters drop the duplicate replies (at-least-once).
+ * processed since, and requesters drop the duplicate replies (at-least-once). Each transport
+ * passes its client's commit call.
  *
  * @internal
  */
 export class OffsetCommitter {
-  private readonly due = new Map<string, { topic: string; partition: number; offset: string }>();
+  private readonly due = new Map<string, PartitionPosition>();
   private inFlight: Promise<void> | undefined;
 
-  constructor(private readonly consumer: Consumer) {}
+  constructor(private readonly commit: (positions: readonly PartitionPosition[]) => Promise<unknown>) {}
 
   /** Records that everything below `nextOffset` is processed, and commits soon. */
   processed(topic: string, partition: number, nextOffset: string): void {
@@ -24,7 +25,7 @@ export class OffsetCommitter {
     this.inFlight ??= this.commitLoop();
   }
 
-  /** Forgets positions of partitions this member no longer owns. */
+  /** Forgets positions of partitions this member no longer owns (keys as `<partition>:<topic>`). */
   retain(owned: ReadonlySet<string>): void {
     for (const key of this.due.keys()) if (!owned.has(key)) this.due.delete(key);
   }
@@ -40,7 +41,7 @@ export class OffsetCommitter {
         const batch = [...this.due.values()];
         this.due.clear();
         try {
-          await this.consumer.commitOffsets(batch);
+          await this.commit(batch);
         } catch {
           // Not a member of this generation any more, or the coordinator moved: the next join
           // re-reads committed offsets; re-processing what this commit covered is safe.
