@@ -1,5 +1,4 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
 import { Codec } from './codec.js';
 import { decodeFailure } from './decode-failure.js';
 import { requireBytes } from './require-bytes.js';
@@ -23,14 +22,10 @@ const name = 'string';
 export const stringCodec: Codec<string> = {
   name,
   encode: (value) => Buffer.from(value, 'utf8'),
-  decode: (bytes) =>
-    pipe(
-      requireBytes(name, bytes),
-      E.chain((buffer) =>
-        pipe(
-          decodeUtf8(buffer),
-          E.mapLeft((issue) => decodeFailure(name, [issue])),
-        ),
-      ),
-    ),
+  decode: (bytes) => {
+    const buffer = requireBytes(name, bytes);
+    if (buffer._tag === 'Left') return buffer;
+    const text = decodeUtf8(buffer.right);
+    return text._tag === 'Right' ? E.right(text.right) : E.left(decodeFailure(name, [text.left]));
+  },
 };

@@ -12,6 +12,7 @@ import type { BatchEvent, ConsumerSubscription, Transport } from '../transport/t
 import { HandlerResult, repliesOf } from './handler-result.js';
 import { HandlerTimeoutError } from './handler-timeout-error.js';
 import { KeyOrderedQueue } from './key-ordered-queue.js';
+import { LazyAbort } from './lazy-abort.js';
 import type { AnsweredEvent, ReplyFailedEvent, ResponderEvent, TimedOutEvent } from './responder-events.js';
 import { errorReplyRecord, ReplyDestination, replyDestination, replyRecord } from './reply-records.js';
 
@@ -274,7 +275,7 @@ export function serve<Request, Reply>(options: ResponderOptions<Request, Reply>)
                 : requested;
             const now = wallClock();
             const limit = Math.min(deadline ?? Infinity, now + handlerTimeoutMs);
-            const abort = new AbortController();
+            const abort = new LazyAbort();
             // Replies before the last go out as they come. The last one (it carries the end marker,
             // or is the error reply) waits until they are acknowledged, so a caller never sees the
             // end before every reply, and learns of one that could not be produced.
@@ -351,7 +352,14 @@ export function serve<Request, Reply>(options: ResponderOptions<Request, Reply>)
                 });
             };
 
-            const context: RequestContext = { record, send, signal: abort.signal, deadline: limit };
+            const context: RequestContext = {
+              record,
+              send,
+              get signal() {
+                return abort.signal;
+              },
+              deadline: limit,
+            };
             // The last reply is held back one step so it can carry the end marker: a single reply
             // costs one record, and a Nest client completes on it.
             const handled = new Subscription();

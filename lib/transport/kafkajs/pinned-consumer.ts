@@ -295,7 +295,15 @@ async function onBatch(
     },
     ackRecord: (record) => acknowledge(record.offset),
   });
+  // kafkajs fetches again as soon as this returns. Handlers that answer at once have queued their
+  // replies by the end of this turn: let those go out first, so encoding the next fetch does not
+  // sit on their path (a request at a time, it did: see docs/performance.md). Slow handlers still
+  // hold nothing up.
+  await endOfTurn();
 }
+
+/** Resolves once the current turn of the event loop, microtasks and all, has run. */
+const endOfTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * A cold Observable over one kafkajs consumer that is *ready*, not merely started: see
