@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import * as fc from 'fast-check';
 import { RecentOutcomes } from '../../lib/requester/recent-outcomes';
 
 describe('RecentOutcomes', () => {
@@ -34,5 +35,34 @@ describe('RecentOutcomes', () => {
     expect(recent.get('9899')).to.equal(undefined);
     expect(recent.get('9900')).to.equal('answered');
     expect(recent.get('9999')).to.equal('abandoned');
+  });
+});
+
+describe('RecentOutcomes against a model', () => {
+  it('answers like a list of the last `capacity` remembered ids, newest outcome winning', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g'), fc.boolean()), { maxLength: 60 }),
+        (capacity, steps) => {
+          const recent = new RecentOutcomes(capacity);
+          const model: { key: string; outcome: 'answered' | 'abandoned' }[] = [];
+          for (const [key, answered] of steps) {
+            const outcome = answered ? 'answered' : 'abandoned';
+            recent.remember(key, outcome);
+            model.push({ key, outcome });
+            const window = model.slice(-capacity);
+            for (const probe of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) {
+              const newest = window.filter((step) => step.key === probe).pop();
+              expect(recent.get(probe), `${probe} after ${JSON.stringify(model)}`).to.equal(newest?.outcome);
+            }
+          }
+        },
+      ),
+    );
+  });
+
+  it('refuses a capacity that is not a positive integer', () => {
+    for (const capacity of [0, -1, 1.5, Number.NaN]) expect(() => new RecentOutcomes(capacity)).to.throw(RangeError);
   });
 });
