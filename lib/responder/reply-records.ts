@@ -56,6 +56,12 @@ function replyPartition(record: ConsumedRecord): number | undefined {
   return some(headerInt32(record.headers, REPLY_PARTITION_HEADER));
 }
 
+/**
+ * The end marker's value, one zero byte as Nest writes it. Shared by every reply (nothing writes
+ * into a record's headers once built), so the last reply of each request allocates no Buffer.
+ */
+const END_MARKER_VALUE = Buffer.alloc(1);
+
 /** A reply value; `last` marks the end of the reply stream (Nest's end marker). @internal */
 export function replyRecord(destination: ReplyDestination, value: Buffer | null, last: boolean): OutgoingRecord {
   return {
@@ -63,7 +69,7 @@ export function replyRecord(destination: ReplyDestination, value: Buffer | null,
     partition: destination.partition,
     key: destination.key,
     value,
-    headers: last ? { ...destination.headers, [NEST_DISPOSED_HEADER]: Buffer.alloc(1) } : destination.headers,
+    headers: last ? { ...destination.headers, [NEST_DISPOSED_HEADER]: END_MARKER_VALUE } : destination.headers,
   };
 }
 
@@ -77,7 +83,7 @@ export function errorReplyRecord(destination: ReplyDestination, error: unknown):
     headers: {
       ...destination.headers,
       [NEST_ERROR_HEADER]: errorHeaderValue(error),
-      [NEST_DISPOSED_HEADER]: Buffer.alloc(1),
+      [NEST_DISPOSED_HEADER]: END_MARKER_VALUE,
     },
   };
 }
