@@ -29,6 +29,12 @@ export interface PlatformaticProducerOptions {
   readonly maxBatchBytes: number;
   /** How a record's size is estimated; the shared estimator of the data path can be passed here. */
   readonly estimate?: (record: OutgoingRecord) => number;
+  /**
+   * The acknowledgement every send asks for. @platformatic/kafka 1.35 does not apply its
+   * producer's `acks` setting to `send()` (a non-idempotent send without `acks` asks the leader
+   * only), so the transport names it on each call.
+   */
+  readonly acks: number;
 }
 
 /**
@@ -168,7 +174,7 @@ export class PlatformaticProducer {
         });
       }
       if (sendable.length === 0) return;
-      const result = await this.producer.send({ messages });
+      const result = await this.producer.send({ messages, acks: this.options.acks });
       for (const topic of topics) this.knownTopics.add(topic);
       const baseOffsets = new Map(
         (result.offsets ?? []).map((entry) => [`${entry.partition}:${entry.topic}`, entry.offset]),

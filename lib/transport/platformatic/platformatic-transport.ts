@@ -59,14 +59,11 @@ export interface PlatformaticTransportOptions {
 export function platformaticTransport(options: PlatformaticTransportOptions): Transport {
   const scheduler = options.scheduler ?? asyncScheduler;
   const client: BaseOptions = { ...options.client, autocreateTopics: false };
+  const acks = options.producer?.idempotent ? ProduceAcks.ALL : (options.producer?.acks ?? ProduceAcks.ALL);
   const producer = new PlatformaticProducer(
-    new Producer<Buffer, Buffer, Buffer, Buffer>({
-      acks: ProduceAcks.ALL,
-      ...options.producer,
-      ...client,
-    }),
+    new Producer<Buffer, Buffer, Buffer, Buffer>({ ...options.producer, acks, ...client }),
     new MissingTopics(scheduler),
-    { maxInFlight: options.maxInFlightBatches ?? 4, maxBatchBytes: options.maxBatchBytes ?? 1_048_576 },
+    { maxInFlight: options.maxInFlightBatches ?? 4, maxBatchBytes: options.maxBatchBytes ?? 1_048_576, acks },
   );
   const teardowns = new Set<Promise<void>>();
   const live = new Set<() => void>();
