@@ -44,3 +44,11 @@ export const transportKinds: readonly TransportKind[] = [
     },
   },
 ];
+
+/** The transports on a real broker: the integration suites run on each of them. */
+export const realTransportKinds: readonly TransportKind[] = transportKinds.filter((kind) => kind.real);
+
+/** A fresh transport of `kind` on the test brokers (kafkajs or platformatic). */
+export function realTransport(kind: TransportKind['name']): Transport {
+  return kind === 'platformatic' ? testPlatformaticTransport() : testTransport();
+}

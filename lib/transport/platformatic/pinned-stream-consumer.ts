@@ -14,6 +14,7 @@ import type { ConsumerSubscription, TransportEvent } from '../transport.js';
 import { OffsetCommitter } from '../offset-committer.js';
 import { toPlatformaticConnectionError } from './platformatic-errors.js';
 import { toConsumedRecord } from './to-consumed-record.js';
+import { watchPartitionCounts } from './partition-watch.js';
 
 type BufferMessage = Message<Buffer, Buffer, Buffer, Buffer>;
 
@@ -317,6 +318,14 @@ export function pinnedStreamConsumer(
       });
       run.stream = stream;
       if (run.closed) return;
+      // Kafka leaves noticing added partitions to the clients; this one does not (partition-watch.ts).
+      const stopWatch = watchPartitionCounts(
+        consumer,
+        subscription.topics,
+        subscription.metadataMaxAgeMs ?? 300_000,
+        fail('rejoin the group after partitions were added'),
+      );
+      subscriber.add(stopWatch);
       stream.on('offsets', () => {
         try {
           onOffsets(run);

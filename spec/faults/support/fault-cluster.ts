@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BrokerStartError } from '../../../tools/broker/errors';
 import { LocalKafka, startLocalKafka } from '../../../tools/broker/local-kafka';
+import { faultTransportName } from './fault-transport';
 
 const say = (line: string) => console.log(`  [kafka] ${line}`);
 const running = new Set<LocalKafka>();
@@ -62,6 +63,7 @@ export function threeNodes(): LocalKafka {
 
 export async function mochaGlobalSetup(): Promise<void> {
   if (process.env.KAFKA_BROKERS) say('KAFKA_BROKERS is ignored: fault tests start (and hurt) their own cluster');
+  say(`requesters and responders run on the ${faultTransportName} transport (FAULT_TRANSPORT)`);
   threeNodeCluster = await startFaultKafka(3);
 }
 

@@ -4,12 +4,10 @@
  * hurt), can block its own event loop on command, probes with fresh requests after the fault, and
  * reports every request's outcome. Configured by environment variables (see `settings`).
  */
-import { Kafka } from 'kafkajs';
 import { isRequestTimeoutError } from '../../../lib/errors';
 import { createRequester } from '../../../lib/requester';
-import { kafkajsTransport } from '../../../lib/transport';
 import { pingCodec, pongCodec } from '../../support/echo-responder';
-import { clientLogging } from './client-log';
+import { faultTransport } from './fault-transport';
 import { LoadCommand, LoadReport, LoadStatus, Outcome, ProbeResult } from './load-protocol';
 
 const settings = {
@@ -29,12 +27,7 @@ function optionalNumber(value: string | undefined): number | undefined {
   return value === undefined || value === '' ? undefined : Number(value);
 }
 
-const kafka = new Kafka({
-  clientId: settings.instance,
-  brokers: settings.brokers,
-  ...clientLogging(settings.instance),
-});
-const transport = kafkajsTransport({ kafka });
+const transport = faultTransport(settings.instance, settings.brokers);
 const requester = createRequester({
   transport,
   replyTopic: settings.replyTopic,

@@ -3,12 +3,10 @@
  * mid-batch. Answers after a random delay (DELAY_MIN_MS..DELAY_MAX_MS), reports each request it
  * starts and answers when TRACK=1, and its event counts on request.
  */
-import { Kafka } from 'kafkajs';
 import { delay, of } from 'rxjs';
 import { serve } from '../../../lib/responder';
-import { kafkajsTransport } from '../../../lib/transport';
 import { pingCodec, pongCodec } from '../../support/echo-responder';
-import { clientLogging } from './client-log';
+import { faultTransport } from './fault-transport';
 import type { ResponderMessage } from './load-protocol';
 
 const env = process.env;
@@ -21,12 +19,8 @@ const sessionTimeoutMs = optional(env.SESSION_TIMEOUT_MS);
 const heartbeatIntervalMs = optional(env.HEARTBEAT_INTERVAL_MS);
 const metadataMaxAgeMs = optional(env.METADATA_MAX_AGE_MS);
 
-const kafka = new Kafka({ clientId: name, brokers: (env.BROKERS ?? '').split(','), ...clientLogging(name) });
-const transport = kafkajsTransport({
-  kafka,
-  // Replies follow the reply topic's partition count only once the producer refreshes metadata.
-  ...(metadataMaxAgeMs === undefined ? {} : { producer: { metadataMaxAge: metadataMaxAgeMs } }),
-});
+// Replies follow the reply topic's partition count only once the producer refreshes metadata.
+const transport = faultTransport(name, (env.BROKERS ?? '').split(','), metadataMaxAgeMs);
 const post = (message: ResponderMessage) => process.send?.(message);
 const counts: Record<string, number> = {};
 
