@@ -14,6 +14,7 @@ import type { ConsumerSubscription, TransportEvent } from '../transport.js';
 import { OffsetCommitter } from '../offset-committer.js';
 import { toPlatformaticConnectionError } from './platformatic-errors.js';
 import { toConsumedRecord } from './to-consumed-record.js';
+import { GuardedConsumer } from './guarded-clients.js';
 import { watchPartitionCounts } from './partition-watch.js';
 
 type BufferMessage = Message<Buffer, Buffer, Buffer, Buffer>;
@@ -258,7 +259,7 @@ export function pinnedStreamConsumer(
   teardowns: Set<Promise<void>>,
 ): Observable<TransportEvent> {
   return new Observable<TransportEvent>((subscriber) => {
-    const consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({
+    const consumer = new GuardedConsumer<Buffer, Buffer, Buffer, Buffer>({
       ...client,
       groupId: subscription.groupId,
       sessionTimeout: subscription.sessionTimeoutMs ?? 30_000,
