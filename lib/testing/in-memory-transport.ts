@@ -236,10 +236,12 @@ function placed(record: OutgoingRecord, written: ConsumedRecord, all: readonly C
  *   `startAt: 'earliest'`); `readyDelay` later it emits `ready` with those positions, then every
  *   record from them on, including records produced in between: the guarantee pubscribe gives.
  *   Later records arrive as they become visible, one batch per partition per scheduler turn.
- * - `private` consumers get every partition. `shared` consumers with the same `groupId` split the
- *   partitions round robin in subscribe order; each join or leave re-pins the members that stay
- *   (`repinned`), and a partition that moves continues from the group's committed offset
- *   (committed on `ack()` with `acknowledge`, else as soon as the batch was emitted).
+ * - `private` consumers get every partition, or the ones named in `partitions` (one the topic does
+ *   not have is a `ConnectionError`, `reason: 'unknown-partition'`). `shared` consumers with the
+ *   same `groupId` split the partitions round robin in subscribe order; each join or leave re-pins
+ *   the members that stay (`repinned`), and a partition that moves continues from the group's
+ *   committed offset (committed on `ack()` with `acknowledge`, else as soon as the batch was
+ *   emitted).
  * - `ensureTopics` creates missing topics with their partition count (default 1) and ignores
  *   replication factor and configs.
  * - `close()` errors the live consumers with a `ClosedError`; produce and consume fail after it.

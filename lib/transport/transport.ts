@@ -28,6 +28,18 @@ export interface ConsumerSubscription {
   readonly topics: readonly string[];
   readonly groupId: string;
   readonly membership: GroupMembership;
+  /**
+   * `private` membership only, with one topic: read only these partitions of it (an instance that
+   * owns some partitions of a shared reply topic, say). They are pinned as every partition is
+   * otherwise: start positions read before joining, `ready` only once all of them are positioned,
+   * and `ready.positions` lists them alone. A partition the topic does not have fails the stream
+   * with a `ConnectionError` whose `reason` is `'unknown-partition'`. An empty list, a number that
+   * is not a whole number from 0, a repeated number, several topics or `shared` membership throw
+   * from `consume` at once. Default: every partition of the subscribed topics.
+   *
+   * @since 0.2.0
+   */
+  readonly partitions?: readonly number[];
   /** Where partitions without a committed offset start. Default `'latest'`: the log end at subscribe. */
   readonly startAt?: 'latest' | 'earliest';
   /**
