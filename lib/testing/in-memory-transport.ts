@@ -3,8 +3,16 @@ import { ClosedError, ProduceError } from '../errors/index.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, recordBatchBytes } from '../transport/record-size.js';
 import type { ConsumedRecord, OutgoingRecord, ProducedRecord } from '../transport/records.js';
 import type { EnsureTopicsResult, TopicSpec } from '../transport/topic-spec.js';
-import type { ConsumerSubscription, ProduceOptions, Transport, TransportEvent } from '../transport/transport.js';
+import type {
+  ConsumerSubscription,
+  LeaseEvent,
+  LeaseSubscription,
+  ProduceOptions,
+  Transport,
+  TransportEvent,
+} from '../transport/transport.js';
 import { inMemoryConsumer } from './in-memory-consumer.js';
+import { inMemoryLease } from './in-memory-lease.js';
 import { InMemoryGroups } from './in-memory-groups.js';
 import { InMemoryLog } from './in-memory-log.js';
 import { PendingWork } from './pending-work.js';
@@ -134,8 +142,8 @@ export interface InMemoryTransport extends Transport {
   records(topic: string): readonly ConsumedRecord[];
 
   /**
-   * How many consumers are subscribed right now, from subscribe to teardown, ready or not: a test
-   * can assert that unsubscribing left none behind.
+   * How many consumers (and lease memberships) are subscribed right now, from subscribe to
+   * teardown, ready or not: a test can assert that unsubscribing left none behind.
    *
    * @example
    * import { inMemoryTransport } from 'pubscribe/testing';
@@ -242,6 +250,8 @@ function placed(record: OutgoingRecord, written: ConsumedRecord, all: readonly C
  *   the members that stay (`repinned`), and a partition that moves continues from the group's
  *   committed offset (committed on `ack()` with `acknowledge`, else as soon as the batch was
  *   emitted).
+ * - `lease` joins the same group model: members of a lease group split the topic's partitions
+ *   round robin, and each hears its partitions at every join or leave; nothing is read.
  * - `ensureTopics` creates missing topics with their partition count (default 1) and ignores
  *   replication factor and configs.
  * - `close()` errors the live consumers with a `ClosedError`; produce and consume fail after it.
@@ -331,6 +341,23 @@ export function inMemoryTransport(options: InMemoryTransportOptions = {}): InMem
           error: (error: unknown) => subscriber.error(error),
           complete: () => subscriber.complete(),
         });
+        return () => {
+          live.delete(stop);
+          inner.unsubscribe();
+        };
+      });
+    },
+
+    lease(subscription: LeaseSubscription): Observable<LeaseEvent> {
+      const lease = inMemoryLease(context, subscription);
+      return new Observable<LeaseEvent>((subscriber) => {
+        if (closed) {
+          subscriber.error(new ClosedError({ what: 'transport', topic: subscription.topic }));
+          return;
+        }
+        const stop = () => subscriber.error(new ClosedError({ what: 'transport', topic: subscription.topic }));
+        live.add(stop);
+        const inner = lease.subscribe(subscriber);
         return () => {
           live.delete(stop);
           inner.unsubscribe();

@@ -5,6 +5,8 @@ import type { ConsumedRecord } from '../../lib/transport/records';
 import type {
   BatchEvent,
   ConsumerSubscription,
+  LeaseEvent,
+  LeaseSubscription,
   ReadyEvent,
   RepinnedEvent,
   TransportEvent,
@@ -221,6 +223,61 @@ for (const kind of transportKinds) {
         TypeError,
         /exactly one topic/,
       );
+    });
+
+    describe('lease (a consumer group for coordination only)', () => {
+      /** Joins a lease group and keeps every event and the terminal error, if any. */
+      const join = (subscription: LeaseSubscription) => {
+        const events: LeaseEvent[] = [];
+        const state: { error?: unknown } = {};
+        const handle = under.transport.lease!(subscription).subscribe({
+          next: (event) => events.push(event),
+          error: (error: unknown) => (state.error = error),
+        });
+        subscriptions.add(handle);
+        const held = () => events[events.length - 1]?.partitions;
+        return { events, state, handle, held };
+      };
+
+      beforeEach(function () {
+        if (!under.transport.lease) this.skip();
+      });
+
+      it('members share the partitions out, a member that leaves hands its partitions on, and nothing is read or committed', async function () {
+        this.timeout(90_000);
+        const topic = await under.topic('contract-lease', 4);
+        await under.transport.produce([0, 1, 2, 3].map((partition) => ({ topic, value: 'ignored', partition })));
+        const groupId = uniqueName('leases');
+        const subscription: LeaseSubscription = { topic, groupId, sessionTimeoutMs: 10_000, heartbeatIntervalMs: 200 };
+        const a = join(subscription);
+        expect(await eventually(async () => a.held()?.length === 4, 30_000, 20), 'A alone holds all').to.equal(true);
+        expect(a.events[0]).to.deep.equal({ type: 'leases', generation: 1, partitions: [0, 1, 2, 3] });
+
+        const b = join(subscription);
+        const split = () => {
+          const both = [...(a.held() ?? []), ...(b.held() ?? [])].sort();
+          return (a.held()?.length ?? 0) > 0 && (b.held()?.length ?? 0) > 0 && both.join() === '0,1,2,3';
+        };
+        expect(await eventually(async () => split(), 30_000, 20), JSON.stringify([a.events, b.events])).to.equal(true);
+        expect(a.events.map((event) => event.generation)).to.deep.equal(a.events.map((_, index) => index + 1));
+
+        b.handle.unsubscribe();
+        expect(await eventually(async () => a.held()?.length === 4, 30_000, 20), 'A holds all again').to.equal(true);
+        expect(a.state.error ?? b.state.error).to.equal(undefined);
+        if (kind.real) {
+          const committed = await withAdmin((admin) => admin.fetchOffsets({ groupId, topics: [topic] }));
+          expect(committed[0]!.partitions.map((partition) => partition.offset)).to.deep.equal(['-1', '-1', '-1', '-1']);
+        }
+      });
+
+      it("a topic that does not exist is a ConnectionError (reason 'unknown-topic')", async function () {
+        this.timeout(60_000);
+        const lease = join({ topic: uniqueName('contract-lease-missing'), groupId: uniqueName('leases') });
+        expect(await eventually(async () => lease.state.error !== undefined, 45_000, 50)).to.equal(true);
+        expect(lease.state.error).to.be.instanceOf(ConnectionError);
+        expect(lease.state.error).to.include({ reason: 'unknown-topic', retriable: false });
+        expect(lease.events).to.deep.equal([]);
+      });
     });
 
     if (!kind.real) return;
