@@ -1,22 +1,9 @@
 import { AssignerProtocol, type GroupMemberAssignment, type PartitionAssigner } from 'kafkajs';
+import { decodePartitionList, encodePartitionList } from '../partition-list.js';
 
 /** The protocol name members using this assigner agree on when they join. */
 const name = 'PubscribeNamedPartitions';
 const version = 1;
-
-/** The named partitions as 4-byte big-endian integers, carried in the member's join metadata. */
-function encodePartitions(partitions: readonly number[]): Buffer {
-  const buffer = Buffer.alloc(4 * partitions.length);
-  partitions.forEach((partition, index) => buffer.writeInt32BE(partition, index * 4));
-  return buffer;
-}
-
-function decodePartitions(userData: Buffer | null | undefined): number[] {
-  if (!userData) return [];
-  const partitions: number[] = [];
-  for (let at = 0; at + 4 <= userData.length; at += 4) partitions.push(userData.readInt32BE(at));
-  return partitions;
-}
 
 /**
  * A kafkajs partition assigner that gives a member the partitions it named, and no others. kafkajs
@@ -36,7 +23,7 @@ export function namedPartitionsAssigner(partitions: readonly number[]): Partitio
       return Promise.resolve(
         members.map(({ memberId, memberMetadata }) => {
           const metadata = AssignerProtocol.MemberMetadata.decode(memberMetadata);
-          const wanted = decodePartitions(metadata?.userData);
+          const wanted = decodePartitionList(metadata?.userData);
           const assignment: Record<string, number[]> = {};
           for (const topic of metadata?.topics ?? []) {
             const existing = new Set(cluster.findTopicPartitionMetadata(topic).map((entry) => entry.partitionId));
@@ -56,7 +43,11 @@ export function namedPartitionsAssigner(partitions: readonly number[]): Partitio
     protocol({ topics }) {
       return {
         name,
-        metadata: AssignerProtocol.MemberMetadata.encode({ version, topics, userData: encodePartitions(partitions) }),
+        metadata: AssignerProtocol.MemberMetadata.encode({
+          version,
+          topics,
+          userData: encodePartitionList(partitions),
+        }),
       };
     },
   });
