@@ -22,6 +22,7 @@ import { newCorrelationId } from './correlation-id.js';
 import { PendingEntry, PendingRequests } from './pending-requests.js';
 import { ReplyListener } from './reply-listener.js';
 import { ReplyPartitions } from './reply-partitions.js';
+import type { ReplyStamp } from './reply-reader.js';
 import { wallClock } from '../time/wall-clock.js';
 import { noTelemetry } from '../telemetry/no-telemetry.js';
 import type { RequestOutcome, Telemetry } from '../telemetry/telemetry.js';
@@ -236,6 +237,7 @@ export function createRequester(options: RequesterOptions): Requester {
     (error) => {
       for (const fail of [...failers]) fail(error);
     },
+    replyPartitions && (() => replyPartitions.next()),
   );
   // Whoever waits on the reply consumer: failed together when it fails or the requester closes.
   const failers = new Set<(error: unknown) => void>();
@@ -344,7 +346,6 @@ export function createRequester(options: RequesterOptions): Requester {
       try {
         record = outgoingRecord(spec, {
           ...fixedHeaders,
-          ...(replyPartitions === undefined ? {} : { [REPLY_PARTITION_HEADER]: replyPartitions.next() }),
           ...trace.headers,
           [CORRELATION_ID_HEADER]: correlationId,
           [DEADLINE_HEADER]: String(deadline),
@@ -363,10 +364,17 @@ export function createRequester(options: RequesterOptions): Requester {
       failers.add(failWithContext);
       listener.hold();
       const waited = !listener.isReady;
+      let stamp: ReplyStamp | undefined;
       const cancelReady = listener.whenReady(() => {
         if (waited) trace.event('reply consumer ready');
-        if (outcome === 'pending')
-          options.transport.produce([record], { deadline }).then((placed) => trace.sent(placed[0]), fail);
+        if (outcome !== 'pending') return;
+        // Stamped as it is sent: with leases, the partition is one this instance reads now.
+        stamp = listener.stamp();
+        const sent =
+          stamp.header === undefined
+            ? record
+            : { ...record, headers: { ...record.headers, [REPLY_PARTITION_HEADER]: stamp.header } };
+        options.transport.produce([sent], { deadline }).then((placed) => trace.sent(placed[0]), fail);
       });
       const timer = scheduler.schedule(() => {
         outcome = 'timedOut';
@@ -400,6 +408,7 @@ export function createRequester(options: RequesterOptions): Requester {
         if (outcome === 'timedOut') counters.timedOut += 1;
         if (outcome === 'pending') counters.cancelled += 1;
         pending.finish(entry, outcome === 'answered' ? 'answered' : 'abandoned');
+        stamp?.done();
         listener.release();
         trace.end(requestOutcomes[outcome], scheduler.now() - startedAt);
       };
