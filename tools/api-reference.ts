@@ -80,7 +80,17 @@ const anchorOf = (heading: string): string =>
 const documented = new Map<string, string>();
 const entryHeading = (name: string, kind: string): string => `${name} (${kind})`;
 
-/** Doc comment text with `{@link X}` as a link to X's entry (or code, when X has none). */
+/**
+ * A guide named in prose (`see docs/scaling.md`) as a link to it; this file lives beside the
+ * guides. Mentions in code spans are left alone.
+ */
+const linkGuides = (text: string): string =>
+  text.replace(/(?<!\]\()(?<![[/`\w])docs\/([\w-]+\.md)(#[\w-]+)?/g, '[docs/$1$2]($1$2)');
+
+/**
+ * Doc comment text with `{@link X}` as a link to X's entry (or code, when X has none), and guides
+ * it names as links.
+ */
 function render(parts: readonly ts.SymbolDisplayPart[] | undefined): string {
   if (!parts) return '';
   let text = '';
@@ -106,7 +116,7 @@ function render(parts: readonly ts.SymbolDisplayPart[] | undefined): string {
     else if (inLink) linkText += part.text;
     else text += part.text;
   }
-  return text;
+  return linkGuides(text);
 }
 
 const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();

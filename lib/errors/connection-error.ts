@@ -2,7 +2,8 @@ import { describeContext, describeElapsed } from './describe-context.js';
 import { ErrorContext, PubScribeError } from './pubscribe-error.js';
 
 /**
- * Why a connection failed, when known.
+ * Why a connection failed, when known. `unknown-partition` (since 0.2.0): the topic exists but has
+ * no partition of a number a consumer was told to read (its subscription's `partitions`).
  *
  * @example
  * import { ConnectionFailureReason } from 'pubscribe';
@@ -16,6 +17,7 @@ export type ConnectionFailureReason =
   | 'authentication'
   | 'authorization'
   | 'unknown-topic'
+  | 'unknown-partition'
   | 'network'
   | 'crash'
   /** The broker refused the request itself, such as a replication factor above the number of brokers. */
@@ -51,6 +53,9 @@ const hints: Readonly<Record<ConnectionFailureReason | 'unknown', string>> = {
   authorization: "Kafka denied access. Check the ACLs granted to this client's principal.",
   'unknown-topic':
     'The topic does not exist. Create it (the broker may not create topics on demand), or check its name.',
+  'unknown-partition':
+    'The topic has no partition of that number (partitions count from 0). Name only partitions the topic ' +
+    'has, or add partitions to the topic first (kafka-topics.sh --alter --partitions <count>).',
   network: 'Could not reach the brokers. Check the broker addresses, the network and the TLS settings.',
   rejected:
     'Kafka refused the request as invalid (for example a replication factor above the number of brokers, ' +
@@ -90,6 +95,7 @@ export class ConnectionError extends PubScribeError {
       options.reason === 'authentication' ||
       options.reason === 'authorization' ||
       options.reason === 'unknown-topic' ||
+      options.reason === 'unknown-partition' ||
       options.reason === 'rejected';
     const doing = options.what === undefined ? '' : ` while trying to ${options.what}`;
     super(

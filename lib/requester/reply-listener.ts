@@ -2,6 +2,7 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 import { ClosedError } from '../errors/index.js';
 import type { ConsumedRecord } from '../transport/records.js';
 import type { ConsumerSubscription, Transport } from '../transport/transport.js';
+import { ReplyReader, ReplyStamp, unstamped } from './reply-reader.js';
 
 /**
  * One ready reply consumer per reply topic and requester, shared by every request in flight.
@@ -14,7 +15,7 @@ import type { ConsumerSubscription, Transport } from '../transport/transport.js'
  *
  * @internal
  */
-export class ReplyListener {
+export class ReplyListener implements ReplyReader {
   private holders = 0;
   private consumer: Subscription | undefined;
   private stopTimer: Subscription | undefined;
@@ -32,7 +33,14 @@ export class ReplyListener {
     private readonly scheduler: SchedulerLike,
     /** Called when the consumer fails or ends: every waiting request fails with `error`. */
     private readonly onFailure: (error: unknown) => void,
+    /** The `kafka_replyPartition` of the next request, when requests name one (static ownership). */
+    private readonly nextPartition?: () => Buffer,
   ) {}
+
+  /** The next of the fixed partitions, or none; the consumer reads them all for as long as it runs. */
+  stamp(): ReplyStamp {
+    return this.nextPartition ? { header: this.nextPartition(), done: unstamped.done } : unstamped;
+  }
 
   /** Keeps the consumer running (starting it if needed) until the matching `release()`. */
   hold(): void {

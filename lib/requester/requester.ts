@@ -10,7 +10,6 @@ import {
 import {
   CORRELATION_ID_HEADER,
   DEADLINE_HEADER,
-  int32Header,
   OutgoingHeaders,
   REPLY_PARTITION_HEADER,
   REPLY_TOPIC_HEADER,
@@ -22,6 +21,8 @@ import type { ConsumerSubscription, Transport } from '../transport/transport.js'
 import { newCorrelationId } from './correlation-id.js';
 import { PendingEntry, PendingRequests } from './pending-requests.js';
 import { ReplyListener } from './reply-listener.js';
+import { ReplyPartitions } from './reply-partitions.js';
+import type { ReplyStamp } from './reply-reader.js';
 import { wallClock } from '../time/wall-clock.js';
 import { noTelemetry } from '../telemetry/no-telemetry.js';
 import type { RequestOutcome, Telemetry } from '../telemetry/telemetry.js';
@@ -41,8 +42,21 @@ export interface RequesterOptions {
   readonly replyTopic: string;
   /** The reply consumer's group: one per instance. Default `pubscribe-replies-<random uuid>`. */
   readonly groupId?: string;
-  /** Ask responders to reply on this partition (`kafka_replyPartition`, as Spring does). */
-  readonly replyPartition?: number;
+  /**
+   * The partitions of the reply topic this instance owns. The reply consumer reads only these, and
+   * each request asks responders to reply on one of them (`kafka_replyPartition`, a 4-byte
+   * big-endian integer as Spring writes it), the partitions taking turns. Give every instance
+   * that shares a reply topic partitions of its own, and no instance decodes another's replies
+   * (docs/scaling.md). Replies that ignore `kafka_replyPartition` (domain events matched with
+   * `match`, or a responder that does not honour the header) reach this requester only when they
+   * land on one of these partitions. Default: no header, and every partition is read.
+   *
+   * A partition the reply topic does not have fails requests with a `ConnectionError` (`reason:
+   * 'unknown-partition'`); an empty list, a number that is not a whole number from 0, or one
+   * named twice throws from `createRequester`. New in 0.2.0: a list, and reading only these
+   * partitions (a single partition used to name the header alone, while every partition was read).
+   */
+  readonly replyPartition?: number | readonly number[];
   /** Default time a request may take, from subscribe to reply. Default 5000 ms. */
   readonly timeoutMs?: number;
   /** Requests pending at once before new ones fail with an OverloadedError. Default 10 000. */
@@ -170,6 +184,7 @@ export function createRequester(options: RequesterOptions): Requester {
   if (!replyTopic) throw new TypeError('createRequester: `replyTopic` is required.');
   if (!(maxInFlight > 0)) throw new RangeError('createRequester: `maxInFlight` must be positive.');
   if (!(defaultTimeoutMs > 0)) throw new RangeError('createRequester: `timeoutMs` must be positive.');
+  const replyPartitions = ReplyPartitions.of(options.replyPartition);
 
   const telemetry = options.telemetry ?? noTelemetry;
   const pending = new PendingRequests(
@@ -208,6 +223,7 @@ export function createRequester(options: RequesterOptions): Requester {
       topics: [replyTopic],
       groupId: options.groupId ?? `pubscribe-replies-${newCorrelationId()}`,
       membership: 'private',
+      ...(replyPartitions === undefined ? {} : { partitions: replyPartitions.partitions }),
       // A reply consumer that crashed rejoins as a new member, and its group waits for the old
       // member's session to expire before replies flow again: keep that wait short (kafkajs's
       // default is 30 s). The broker's floor, group.min.session.timeout.ms, is 6 s by default.
@@ -221,14 +237,12 @@ export function createRequester(options: RequesterOptions): Requester {
     (error) => {
       for (const fail of [...failers]) fail(error);
     },
+    replyPartitions && (() => replyPartitions.next()),
   );
   // Whoever waits on the reply consumer: failed together when it fails or the requester closes.
   const failers = new Set<(error: unknown) => void>();
   let closed = false;
-  const fixedHeaders: OutgoingHeaders = {
-    [REPLY_TOPIC_HEADER]: replyTopic,
-    ...(options.replyPartition === undefined ? {} : { [REPLY_PARTITION_HEADER]: int32Header(options.replyPartition) }),
-  };
+  const fixedHeaders: OutgoingHeaders = { [REPLY_TOPIC_HEADER]: replyTopic };
 
   function exchange<Request, Reply>(spec: ManyRequestSpec<Request, Reply>, many: boolean): Observable<Reply> {
     return new Observable<Reply>((subscriber) => {
@@ -350,10 +364,17 @@ export function createRequester(options: RequesterOptions): Requester {
       failers.add(failWithContext);
       listener.hold();
       const waited = !listener.isReady;
+      let stamp: ReplyStamp | undefined;
       const cancelReady = listener.whenReady(() => {
         if (waited) trace.event('reply consumer ready');
-        if (outcome === 'pending')
-          options.transport.produce([record], { deadline }).then((placed) => trace.sent(placed[0]), fail);
+        if (outcome !== 'pending') return;
+        // Stamped as it is sent: with leases, the partition is one this instance reads now.
+        stamp = listener.stamp();
+        const sent =
+          stamp.header === undefined
+            ? record
+            : { ...record, headers: { ...record.headers, [REPLY_PARTITION_HEADER]: stamp.header } };
+        options.transport.produce([sent], { deadline }).then((placed) => trace.sent(placed[0]), fail);
       });
       const timer = scheduler.schedule(() => {
         outcome = 'timedOut';
@@ -387,6 +408,7 @@ export function createRequester(options: RequesterOptions): Requester {
         if (outcome === 'timedOut') counters.timedOut += 1;
         if (outcome === 'pending') counters.cancelled += 1;
         pending.finish(entry, outcome === 'answered' ? 'answered' : 'abandoned');
+        stamp?.done();
         listener.release();
         trace.end(requestOutcomes[outcome], scheduler.now() - startedAt);
       };

@@ -6,6 +6,7 @@ import type { ConsumerSubscription, TransportEvent } from '../transport/transpor
 import type { GroupMember, InMemoryGroups } from './in-memory-groups.js';
 import type { InMemoryLog } from './in-memory-log.js';
 import { PendingWork } from './pending-work.js';
+import { checkNamedPartitions, missingPartition, unknownPartitionError } from '../transport/named-partitions.js';
 
 /**
  * What every in-memory consumer of one transport shares.
@@ -33,14 +34,17 @@ const keyOf = ({ topic, partition }: TopicPartition) => `${partition}:${topic}`;
 /**
  * A cold Observable over one in-memory consumer, with the semantics of the kafkajs transport's
  * pinned consumer: positions are taken at subscribe, `ready` follows after the ready delay, and
- * records appended since subscribe (including during that window) are delivered after it.
+ * records appended since subscribe (including during that window) are delivered after it. With
+ * `partitions`, only those are positioned and read.
  *
+ * @throws TypeError or RangeError for invalid `partitions` (see `checkNamedPartitions`)
  * @internal
  */
 export function inMemoryConsumer(
   context: InMemoryConsumerContext,
   subscription: ConsumerSubscription,
 ): Observable<TransportEvent> {
+  checkNamedPartitions(subscription);
   return new Observable<TransportEvent>((subscriber) => {
     const { log, groups } = context;
     const topics = [...new Set(subscription.topics)];
@@ -56,12 +60,20 @@ export function inMemoryConsumer(
       );
       return;
     }
+    const partitionCount = log.partitionCount(topics[0]!) ?? 0;
+    const missingNamed = missingPartition(subscription, partitionCount);
+    if (missingNamed !== undefined) {
+      subscriber.error(unknownPartitionError(topics[0]!, missingNamed, partitionCount));
+      return;
+    }
+    const named = subscription.partitions && new Set(subscription.partitions);
+    const readable = log.partitionsOf(topics).filter((tp) => !named || named.has(tp.partition));
     const shared = subscription.membership === 'shared';
     const work = new PendingWork(context.scheduler);
     // The next offset to read per partition, seeded with the log ends (or starts) seen now: this
     // is the moment the ready guarantee is measured from.
     const tracked = new Map<string, number>();
-    for (const tp of log.partitionsOf(topics)) {
+    for (const tp of readable) {
       tracked.set(keyOf(tp), subscription.startAt === 'earliest' ? 0 : log.visibleEnd(tp.topic, tp.partition));
     }
     let owned = new Map<string, OwnedPartition>();
@@ -158,7 +170,7 @@ export function inMemoryConsumer(
     });
     work.schedule(() => {
       if (shared) groups.join(subscription.groupId, member);
-      else assign(log.partitionsOf(topics));
+      else assign(readable);
     }, context.readyDelay);
 
     return () => {

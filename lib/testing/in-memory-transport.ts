@@ -3,8 +3,16 @@ import { ClosedError, ProduceError } from '../errors/index.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, recordBatchBytes } from '../transport/record-size.js';
 import type { ConsumedRecord, OutgoingRecord, ProducedRecord } from '../transport/records.js';
 import type { EnsureTopicsResult, TopicSpec } from '../transport/topic-spec.js';
-import type { ConsumerSubscription, ProduceOptions, Transport, TransportEvent } from '../transport/transport.js';
+import type {
+  ConsumerSubscription,
+  LeaseEvent,
+  LeaseSubscription,
+  ProduceOptions,
+  Transport,
+  TransportEvent,
+} from '../transport/transport.js';
 import { inMemoryConsumer } from './in-memory-consumer.js';
+import { inMemoryLease } from './in-memory-lease.js';
 import { InMemoryGroups } from './in-memory-groups.js';
 import { InMemoryLog } from './in-memory-log.js';
 import { PendingWork } from './pending-work.js';
@@ -134,8 +142,8 @@ export interface InMemoryTransport extends Transport {
   records(topic: string): readonly ConsumedRecord[];
 
   /**
-   * How many consumers are subscribed right now, from subscribe to teardown, ready or not: a test
-   * can assert that unsubscribing left none behind.
+   * How many consumers (and lease memberships) are subscribed right now, from subscribe to
+   * teardown, ready or not: a test can assert that unsubscribing left none behind.
    *
    * @example
    * import { inMemoryTransport } from 'pubscribe/testing';
@@ -236,10 +244,14 @@ function placed(record: OutgoingRecord, written: ConsumedRecord, all: readonly C
  *   `startAt: 'earliest'`); `readyDelay` later it emits `ready` with those positions, then every
  *   record from them on, including records produced in between: the guarantee pubscribe gives.
  *   Later records arrive as they become visible, one batch per partition per scheduler turn.
- * - `private` consumers get every partition. `shared` consumers with the same `groupId` split the
- *   partitions round robin in subscribe order; each join or leave re-pins the members that stay
- *   (`repinned`), and a partition that moves continues from the group's committed offset
- *   (committed on `ack()` with `acknowledge`, else as soon as the batch was emitted).
+ * - `private` consumers get every partition, or the ones named in `partitions` (one the topic does
+ *   not have is a `ConnectionError`, `reason: 'unknown-partition'`). `shared` consumers with the
+ *   same `groupId` split the partitions round robin in subscribe order; each join or leave re-pins
+ *   the members that stay (`repinned`), and a partition that moves continues from the group's
+ *   committed offset (committed on `ack()` with `acknowledge`, else as soon as the batch was
+ *   emitted).
+ * - `lease` joins the same group model: members of a lease group split the topic's partitions
+ *   round robin, and each hears its partitions at every join or leave; nothing is read.
  * - `ensureTopics` creates missing topics with their partition count (default 1) and ignores
  *   replication factor and configs.
  * - `close()` errors the live consumers with a `ClosedError`; produce and consume fail after it.
@@ -329,6 +341,23 @@ export function inMemoryTransport(options: InMemoryTransportOptions = {}): InMem
           error: (error: unknown) => subscriber.error(error),
           complete: () => subscriber.complete(),
         });
+        return () => {
+          live.delete(stop);
+          inner.unsubscribe();
+        };
+      });
+    },
+
+    lease(subscription: LeaseSubscription): Observable<LeaseEvent> {
+      const lease = inMemoryLease(context, subscription);
+      return new Observable<LeaseEvent>((subscriber) => {
+        if (closed) {
+          subscriber.error(new ClosedError({ what: 'transport', topic: subscription.topic }));
+          return;
+        }
+        const stop = () => subscriber.error(new ClosedError({ what: 'transport', topic: subscription.topic }));
+        live.add(stop);
+        const inner = lease.subscribe(subscriber);
         return () => {
           live.delete(stop);
           inner.unsubscribe();

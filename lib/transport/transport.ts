@@ -28,6 +28,18 @@ export interface ConsumerSubscription {
   readonly topics: readonly string[];
   readonly groupId: string;
   readonly membership: GroupMembership;
+  /**
+   * `private` membership only, with one topic: read only these partitions of it (an instance that
+   * owns some partitions of a shared reply topic, say). They are pinned as every partition is
+   * otherwise: start positions read before joining, `ready` only once all of them are positioned,
+   * and `ready.positions` lists them alone. A partition the topic does not have fails the stream
+   * with a `ConnectionError` whose `reason` is `'unknown-partition'`. An empty list, a number that
+   * is not a whole number from 0, a repeated number, several topics or `shared` membership throw
+   * from `consume` at once. Default: every partition of the subscribed topics.
+   *
+   * @since 0.2.0
+   */
+  readonly partitions?: readonly number[];
   /** Where partitions without a committed offset start. Default `'latest'`: the log end at subscribe. */
   readonly startAt?: 'latest' | 'earliest';
   /**
@@ -115,6 +127,39 @@ export interface BatchEvent {
 export type TransportEvent = ReadyEvent | RepinnedEvent | BatchEvent;
 
 /**
+ * A consumer group joined for coordination only, to share out the partitions of a topic: see
+ * {@link Transport.lease}.
+ *
+ * @since 0.2.0
+ * @category transport
+ */
+export interface LeaseSubscription {
+  /** The topic whose partitions are shared out. */
+  readonly topic: string;
+  /** The group every member sharing the topic's partitions joins. */
+  readonly groupId: string;
+  /** How long the group waits for a member that stopped heartbeating before it moves its partitions. */
+  readonly sessionTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  /** How often topic metadata is refreshed, so added partitions are shared out. Default 300 000 ms. */
+  readonly metadataMaxAgeMs?: number;
+}
+
+/**
+ * The partitions of the topic this member of a lease group holds, after a rebalance.
+ *
+ * @since 0.2.0
+ * @category transport
+ */
+export interface LeaseEvent {
+  readonly type: 'leases';
+  /** Counts this member's assignments from 1. */
+  readonly generation: number;
+  /** The partitions this member holds now, ascending; empty when the group gave it none. */
+  readonly partitions: readonly number[];
+}
+
+/**
  * How long the records of one `produce` call are wanted.
  *
  * @since 0.2.0
@@ -165,6 +210,17 @@ export interface Transport {
    * then batches; unsubscribing stops the consumer and leaves the group. Errors are PubScribeErrors.
    */
   consume(subscription: ConsumerSubscription): Observable<TransportEvent>;
+  /**
+   * A cold Observable over a membership of a consumer group used for coordination only: it joins
+   * `groupId` subscribed to `topic`, fetches no records and commits nothing, and emits the
+   * partitions this member holds after every rebalance (the first as soon as it joined).
+   * Unsubscribing leaves the group, so its partitions move to the others at once. Errors are
+   * PubScribeErrors (a missing topic: `unknown-topic`). Optional: a requester with
+   * `replyPartition: 'auto'` needs it.
+   *
+   * @since 0.2.0
+   */
+  lease?(subscription: LeaseSubscription): Observable<LeaseEvent>;
   /**
    * Creates the topics that do not exist yet and leaves the others alone; resolves with which were
    * which. Optional: a transport without admin rights may leave it out. Call it through

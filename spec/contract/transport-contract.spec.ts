@@ -5,6 +5,8 @@ import type { ConsumedRecord } from '../../lib/transport/records';
 import type {
   BatchEvent,
   ConsumerSubscription,
+  LeaseEvent,
+  LeaseSubscription,
   ReadyEvent,
   RepinnedEvent,
   TransportEvent,
@@ -136,6 +138,146 @@ for (const kind of transportKinds) {
       batch!.ack();
       expect(await eventually(async () => consumer.records().length === 4, 20_000, 20)).to.equal(true);
       expect(consumer.records().map((record) => record.value!.toString())).to.deep.equal(['first', 'r2', 'r3', 'r4']);
+    });
+
+    it('partitions: only the named partitions are positioned and read, from the moment ready is seen', async function () {
+      this.timeout(60_000);
+      const topic = await under.topic('contract-named', 4);
+      await under.transport.produce([0, 1, 2, 3].map((partition) => ({ topic, value: 'before', partition })));
+      const everything = watch(under, { topics: [topic], groupId: uniqueName('all'), membership: 'private' });
+      subscriptions.add(everything.handle);
+      expect(await everything.ready()).to.equal(true);
+      const named = under.transport.consume({
+        topics: [topic],
+        groupId: uniqueName('named'),
+        membership: 'private',
+        partitions: [3, 1],
+      });
+      const events: TransportEvent[] = [];
+      let afterReady: Promise<unknown> | undefined;
+      subscriptions.add(
+        named.subscribe((event) => {
+          events.push(event);
+          if (event.type === 'ready') {
+            afterReady = under.transport.produce(
+              [0, 1, 2, 3, 0, 1, 2, 3].map((partition, n) => ({ topic, value: `after-${n}`, partition })),
+            );
+          }
+        }),
+      );
+      expect(await eventually(async () => afterReady !== undefined, 30_000, 20)).to.equal(true);
+      await afterReady;
+      const ready = events.find((event): event is ReadyEvent => event.type === 'ready')!;
+      expect(ready.positions.map((position) => position.partition).sort()).to.deep.equal([1, 3]);
+      const read = () =>
+        events.flatMap((event) => (event.type === 'batch' ? event.records.map((record) => record) : []));
+      // Everything produced after ready has reached a consumer of the whole topic by now.
+      expect(await eventually(async () => everything.records().length >= 8, 20_000, 20)).to.equal(true);
+      expect(await eventually(async () => read().length >= 4, 20_000, 20)).to.equal(true);
+      await new Promise((resolve) => setTimeout(resolve, kind.real ? 500 : 10));
+      expect(
+        read()
+          .map((record) => `${record.partition}:${record.value!.toString()}`)
+          .sort(),
+      ).to.deep.equal(['1:after-1', '1:after-5', '3:after-3', '3:after-7']);
+      expect(events.filter((event) => event.type === 'repinned')).to.deep.equal([]);
+    });
+
+    it("partitions: one the topic does not have is a ConnectionError (reason 'unknown-partition'), never ready", async function () {
+      this.timeout(60_000);
+      const topic = await under.topic('contract-named-missing', 2);
+      const consumer = watch(under, {
+        topics: [topic],
+        groupId: uniqueName('g'),
+        membership: 'private',
+        partitions: [1, 5],
+      });
+      subscriptions.add(consumer.handle);
+      expect(await eventually(async () => consumer.state.error !== undefined, 30_000, 20)).to.equal(true);
+      const error = consumer.state.error;
+      expect(error).to.be.instanceOf(ConnectionError);
+      expect(error).to.include({ reason: 'unknown-partition', retriable: false, topic, partition: 5 });
+      expect((error as Error).message).to.contain('(the topic has 2)');
+      expect((error as Error).message).to.contain('add partitions');
+      expect(consumer.events).to.deep.equal([]);
+    });
+
+    it('partitions: an invalid list throws from consume at once, before anything is started', async () => {
+      const topic = await under.topic('contract-named-invalid', 2);
+      const base = { topics: [topic], groupId: uniqueName('g') } as const;
+      const attempt = (subscription: ConsumerSubscription) => () => under.transport.consume(subscription);
+      expect(attempt({ ...base, membership: 'private', partitions: [] })).to.throw(RangeError, /is empty/);
+      expect(attempt({ ...base, membership: 'private', partitions: [-1] })).to.throw(
+        RangeError,
+        /whole numbers from 0/,
+      );
+      expect(attempt({ ...base, membership: 'private', partitions: [0.5] })).to.throw(RangeError, /whole numbers/);
+      expect(attempt({ ...base, membership: 'private', partitions: [1, 0, 1] })).to.throw(
+        RangeError,
+        /partition 1 twice/,
+      );
+      const notNumbers = ['1'] as unknown as readonly number[];
+      expect(attempt({ ...base, membership: 'private', partitions: notNumbers })).to.throw(TypeError, /numbers/);
+      expect(attempt({ ...base, membership: 'shared', partitions: [0] })).to.throw(TypeError, /membership: 'private'/);
+      expect(attempt({ ...base, topics: [topic, topic], membership: 'private', partitions: [0] })).to.throw(
+        TypeError,
+        /exactly one topic/,
+      );
+    });
+
+    describe('lease (a consumer group for coordination only)', () => {
+      /** Joins a lease group and keeps every event and the terminal error, if any. */
+      const join = (subscription: LeaseSubscription) => {
+        const events: LeaseEvent[] = [];
+        const state: { error?: unknown } = {};
+        const handle = under.transport.lease!(subscription).subscribe({
+          next: (event) => events.push(event),
+          error: (error: unknown) => (state.error = error),
+        });
+        subscriptions.add(handle);
+        const held = () => events[events.length - 1]?.partitions;
+        return { events, state, handle, held };
+      };
+
+      beforeEach(function () {
+        if (!under.transport.lease) this.skip();
+      });
+
+      it('members share the partitions out, a member that leaves hands its partitions on, and nothing is read or committed', async function () {
+        this.timeout(90_000);
+        const topic = await under.topic('contract-lease', 4);
+        await under.transport.produce([0, 1, 2, 3].map((partition) => ({ topic, value: 'ignored', partition })));
+        const groupId = uniqueName('leases');
+        const subscription: LeaseSubscription = { topic, groupId, sessionTimeoutMs: 10_000, heartbeatIntervalMs: 200 };
+        const a = join(subscription);
+        expect(await eventually(async () => a.held()?.length === 4, 30_000, 20), 'A alone holds all').to.equal(true);
+        expect(a.events[0]).to.deep.equal({ type: 'leases', generation: 1, partitions: [0, 1, 2, 3] });
+
+        const b = join(subscription);
+        const split = () => {
+          const both = [...(a.held() ?? []), ...(b.held() ?? [])].sort();
+          return (a.held()?.length ?? 0) > 0 && (b.held()?.length ?? 0) > 0 && both.join() === '0,1,2,3';
+        };
+        expect(await eventually(async () => split(), 30_000, 20), JSON.stringify([a.events, b.events])).to.equal(true);
+        expect(a.events.map((event) => event.generation)).to.deep.equal(a.events.map((_, index) => index + 1));
+
+        b.handle.unsubscribe();
+        expect(await eventually(async () => a.held()?.length === 4, 30_000, 20), 'A holds all again').to.equal(true);
+        expect(a.state.error ?? b.state.error).to.equal(undefined);
+        if (kind.real) {
+          const committed = await withAdmin((admin) => admin.fetchOffsets({ groupId, topics: [topic] }));
+          expect(committed[0]!.partitions.map((partition) => partition.offset)).to.deep.equal(['-1', '-1', '-1', '-1']);
+        }
+      });
+
+      it("a topic that does not exist is a ConnectionError (reason 'unknown-topic')", async function () {
+        this.timeout(60_000);
+        const lease = join({ topic: uniqueName('contract-lease-missing'), groupId: uniqueName('leases') });
+        expect(await eventually(async () => lease.state.error !== undefined, 45_000, 50)).to.equal(true);
+        expect(lease.state.error).to.be.instanceOf(ConnectionError);
+        expect(lease.state.error).to.include({ reason: 'unknown-topic', retriable: false });
+        expect(lease.events).to.deep.equal([]);
+      });
     });
 
     if (!kind.real) return;

@@ -3,6 +3,7 @@ import { catchError, map, of, take, type OperatorFunction } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { stringCodec } from '../../lib/codecs';
 import {
+  isConnectionError,
   isNotReadyError,
   isOverloadedError,
   isPubScribeError,
@@ -72,13 +73,15 @@ describe('createRequester (marbles)', () => {
    * and a requester on it: timeout 50, keep-alive 20. Nothing is scheduled until something subscribes.
    */
   const setup = (
-    options: { readonly readyDelay?: number; readonly deliveryDelay?: number } & Partial<
-      Omit<RequesterOptions, 'transport'>
-    > = {},
+    options: {
+      readonly readyDelay?: number;
+      readonly deliveryDelay?: number;
+      readonly replyTopicPartitions?: number;
+    } & Partial<Omit<RequesterOptions, 'transport'>> = {},
   ): Fixture => {
-    const { readyDelay = 3, deliveryDelay = 0, ...requesterOptions } = options;
+    const { readyDelay = 3, deliveryDelay = 0, replyTopicPartitions = 1, ...requesterOptions } = options;
     const transport = inMemoryTransport({
-      topics: { requests: 1, replies: 1 },
+      topics: { requests: 1, replies: replyTopicPartitions },
       scheduler,
       readyDelay,
       deliveryDelay,
@@ -307,6 +310,87 @@ describe('createRequester (marbles)', () => {
         });
       });
       expect(requester.metrics()).to.deep.equal(metricsWith({ answered: 1, duplicates: 1, foreign: 2 }));
+    });
+  });
+
+  describe('reply partitions', () => {
+    /** The partition a request asked to be answered on, if any. */
+    const askedFor = (request: ConsumedRecord | undefined): number | undefined => {
+      const header = headerInt32(request?.headers ?? {}, REPLY_PARTITION_HEADER);
+      return header._tag === 'Some' ? header.value : undefined;
+    };
+    /** Answers `pong:<request>` 1 frame later, on the partition the request asked for. */
+    const honouringResponder = (transport: InMemoryTransport) =>
+      handResponder(transport, scheduler, (request) => [
+        {
+          after: 1,
+          record: { ...replyTo(request, `pong:${request.value?.toString() ?? ''}`), partition: askedFor(request) },
+        },
+      ]);
+    /** A reply to somebody else's request, on `partition`. */
+    const othersReply = (partition: number) => ({
+      topic: 'replies',
+      partition,
+      value: 'not mine',
+      headers: { [CORRELATION_ID_HEADER]: `someone-else-${partition}` },
+    });
+
+    it('names its partitions in turn in kafka_replyPartition and reads only them: others’ replies are never decoded', () => {
+      const { transport, requester } = setup({ replyTopicPartitions: 4, replyPartition: [2, 0] });
+      scheduler.run(({ expectObservable }) => {
+        honouringResponder(transport);
+        // Other instances' replies on the partitions they own (1, 3), and one on partition 0.
+        scheduler.schedule(() => void transport.produce([1, 3, 0, 1].map(othersReply)), 6);
+        const foreign = scheduler.createColdObservable('--------a').pipe(map(() => requester.metrics().foreign));
+        expectObservable(requester.request(ping('a'))).toBe('----(a|)', { a: 'pong:a' });
+        expectObservable(requester.request(ping('b'))).toBe('----(b|)', { b: 'pong:b' });
+        expectObservable(requester.request(ping('c'))).toBe('----(c|)', { c: 'pong:c' });
+        expectObservable(foreign).toBe('--------a', { a: 1 });
+      });
+      expect(transport.records('requests').map(askedFor)).to.deep.equal([2, 0, 2]);
+      expect(transport.records('replies').map((record) => record.partition)).to.deep.equal([0, 0, 1, 1, 2, 2, 3]);
+      expect(requester.metrics()).to.deep.equal(metricsWith({ answered: 3, foreign: 1 }));
+    });
+
+    it('one partition is read alone too: a reply that ignores kafka_replyPartition and lands elsewhere is never seen', () => {
+      const { transport, requester } = setup({ replyTopicPartitions: 2, replyPartition: 1, timeoutMs: 10 });
+      scheduler.run(({ expectObservable }) => {
+        handResponder(transport, scheduler, (request) => [
+          { after: 1, record: { ...replyTo(request, 'on partition 0'), partition: 0 } },
+        ]);
+        expectObservable(requester.request(ping()).pipe(failure())).toBe('10ms (t|)', { t: { kind: 'timeout' } });
+      });
+      expect(transport.records('requests').map(askedFor)).to.deep.equal([1]);
+      expect(requester.metrics()).to.deep.equal(metricsWith({ timedOut: 1 }));
+    });
+
+    it("a partition the reply topic does not have fails requests with a ConnectionError (reason 'unknown-partition')", () => {
+      const { transport, requester } = setup({ replyTopicPartitions: 2, replyPartition: [1, 2] });
+      scheduler.run(({ expectObservable }) => {
+        const described = (error: PubScribeError) => ({
+          kind: error.kind,
+          reason: isConnectionError(error) ? error.reason : undefined,
+          partition: error.partition,
+        });
+        expectObservable(requester.request(ping()).pipe(failure(described))).toBe('(e|)', {
+          e: { kind: 'connection', reason: 'unknown-partition', partition: 2 },
+        });
+      });
+      expect(transport.records('requests')).to.have.length(0);
+      expect(transport.activeConsumers).to.equal(0);
+    });
+
+    it('rejects a bad replyPartition at once', () => {
+      const transport = inMemoryTransport({ topics: { replies: 2 } });
+      const create = (replyPartition: unknown) => () =>
+        createRequester({ transport, replyTopic: 'replies', replyPartition: replyPartition as number[] });
+      expect(create([])).to.throw(RangeError, /empty list/);
+      expect(create(-1)).to.throw(RangeError, /whole numbers from 0/);
+      expect(create(1.5)).to.throw(RangeError, /whole numbers from 0/);
+      expect(create([0, 1, 0])).to.throw(RangeError, /partition 0 twice/);
+      expect(create('1')).to.throw(TypeError, /partition number or an array/);
+      expect(create([0, '1'])).to.throw(TypeError, /must hold numbers/);
+      expect(transport.activeConsumers).to.equal(0);
     });
   });
 

@@ -6,6 +6,8 @@ import type { OutgoingRecord, ProducedRecord } from '../records.js';
 import type { EnsureTopicsResult, TopicSpec } from '../topic-spec.js';
 import type {
   ConsumerSubscription,
+  LeaseEvent,
+  LeaseSubscription,
   ProduceOptions,
   Transport,
   TransportEvent,
@@ -13,6 +15,7 @@ import type {
 } from '../transport.js';
 import { CoalescingProducer } from './coalescing-producer.js';
 import { customPartitionChooser, defaultPartitionChooser } from './partition-chooser.js';
+import { leaseConsumer } from './lease-consumer.js';
 import { pinnedConsumer } from './pinned-consumer.js';
 import { produceRetry, ProduceRetryOptions } from './produce-retry.js';
 import { TopicCatalog } from './topic-catalog.js';
@@ -132,6 +135,21 @@ export function kafkajsTransport(options: KafkajsTransportOptions): Transport {
   const teardowns = new Set<Promise<void>>();
   const live = new Set<() => void>();
   let closed = false;
+  /** `source`, refused once the transport is closed and ended with a ClosedError when it closes. */
+  const untilClosed = <T>(source: Observable<T>, topic: string | undefined): Observable<T> =>
+    new Observable<T>((subscriber) => {
+      if (closed) {
+        subscriber.error(new ClosedError({ what: 'transport', topic }));
+        return;
+      }
+      const stop = () => subscriber.error(new ClosedError({ what: 'transport', topic }));
+      live.add(stop);
+      const inner = source.subscribe(subscriber);
+      return () => {
+        live.delete(stop);
+        inner.unsubscribe();
+      };
+    });
 
   return {
     produce(records: readonly OutgoingRecord[], produceOptions?: ProduceOptions): Promise<readonly ProducedRecord[]> {
@@ -139,20 +157,10 @@ export function kafkajsTransport(options: KafkajsTransportOptions): Transport {
       return producer.produce(records, produceOptions);
     },
     consume(subscription: ConsumerSubscription): Observable<TransportEvent> {
-      const consumer = pinnedConsumer(kafka, subscription, teardowns, scheduler, logger);
-      return new Observable<TransportEvent>((subscriber) => {
-        if (closed) {
-          subscriber.error(new ClosedError({ what: 'transport', topic: subscription.topics[0] }));
-          return;
-        }
-        const stop = () => subscriber.error(new ClosedError({ what: 'transport', topic: subscription.topics[0] }));
-        live.add(stop);
-        const inner = consumer.subscribe(subscriber);
-        return () => {
-          live.delete(stop);
-          inner.unsubscribe();
-        };
-      });
+      return untilClosed(pinnedConsumer(kafka, subscription, teardowns, scheduler, logger), subscription.topics[0]);
+    },
+    lease(subscription: LeaseSubscription): Observable<LeaseEvent> {
+      return untilClosed(leaseConsumer(kafka, subscription, teardowns, scheduler), subscription.topic);
     },
     ensureTopics(topics: readonly TopicSpec[]): Promise<EnsureTopicsResult> {
       if (closed) return Promise.reject(new ClosedError({ what: 'transport', topic: topics[0]?.topic }));

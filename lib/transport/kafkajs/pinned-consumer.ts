@@ -9,6 +9,8 @@ import { OffsetCommitter } from '../offset-committer.js';
 import { PositionTracker } from './position-tracker.js';
 import { absentTopics, confirmAbsent, unknownTopicError } from './topic-directory.js';
 import { toConsumedRecord } from './to-consumed-record.js';
+import { checkNamedPartitions, missingPartition, unknownPartitionError } from '../named-partitions.js';
+import { namedPartitionsAssigner } from './named-partitions-assigner.js';
 
 const partitionKey = (tp: TopicPartition) => `${tp.partition}:${tp.topic}`;
 
@@ -32,7 +34,7 @@ interface ConsumerRun {
   readonly committer: OffsetCommitter;
   readonly scheduler: SchedulerLike;
   readonly logger: Logger;
-  /** Partitions of the subscribed topics, counted when positions were seeded. */
+  /** Partitions this consumer reads (the named ones, else all of its topics), counted when seeded. */
   partitionCount: number;
   owned: Set<string>;
   generation: number;
@@ -45,7 +47,8 @@ interface ConsumerRun {
 
 /**
  * Seeds the tracker with each topic's log ends (or starts) before the consumer joins: this is the
- * moment the ready guarantee is measured from.
+ * moment the ready guarantee is measured from. With `partitions`, only those are seeded (and
+ * counted), and one the topic does not have fails the start.
  */
 async function seedPositions(
   run: ConsumerRun,
@@ -60,8 +63,12 @@ async function seedPositions(
         await run.admin.fetchTopicMetadata({ topics: [topic] });
       },
     );
-    run.partitionCount += offsets.length;
-    for (const entry of offsets) {
+    const missing = missingPartition(subscription, offsets.length);
+    if (missing !== undefined) throw unknownPartitionError(topic, missing, offsets.length);
+    const named = subscription.partitions && new Set(subscription.partitions);
+    const read = named ? offsets.filter((entry) => named.has(entry.partition)) : offsets;
+    run.partitionCount += read.length;
+    for (const entry of read) {
       run.tracker.seed(topic, entry.partition, subscription.startAt === 'earliest' ? entry.low : entry.high);
     }
   }
@@ -310,6 +317,7 @@ const endOfTurn = (): Promise<void> => new Promise((resolve) => setImmediate(res
  * {@link ReadyEvent}. Each subscription has its own consumer; teardown stops it and leaves the
  * group, and `teardowns` receives the promise of that so a transport can await it on close.
  *
+ * @throws TypeError or RangeError for invalid `partitions` (see `checkNamedPartitions`)
  * @internal
  */
 export function pinnedConsumer(
@@ -319,6 +327,7 @@ export function pinnedConsumer(
   scheduler: SchedulerLike,
   logger: Logger,
 ): Observable<TransportEvent> {
+  checkNamedPartitions(subscription);
   return new Observable<TransportEvent>((subscriber) => {
     const consumer = kafka.consumer({
       groupId: subscription.groupId,
@@ -326,6 +335,10 @@ export function pinnedConsumer(
       heartbeatInterval: subscription.heartbeatIntervalMs ?? 3_000,
       maxWaitTimeInMs: subscription.maxWaitTimeMs ?? 100,
       allowAutoTopicCreation: false,
+      // kafkajs cannot assign partitions by hand: the group's assignment hands out the named ones.
+      ...(subscription.partitions === undefined
+        ? {}
+        : { partitionAssigners: [namedPartitionsAssigner(subscription.partitions)] }),
       ...(subscription.metadataMaxAgeMs === undefined ? {} : { metadataMaxAge: subscription.metadataMaxAgeMs }),
     });
     const run: ConsumerRun = {

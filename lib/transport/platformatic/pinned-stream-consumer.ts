@@ -14,6 +14,7 @@ import type { ConsumerSubscription, TransportEvent } from '../transport.js';
 import { OffsetCommitter } from '../offset-committer.js';
 import { toPlatformaticConnectionError } from './platformatic-errors.js';
 import { toConsumedRecord } from './to-consumed-record.js';
+import { checkNamedPartitions, missingPartition, unknownPartitionError } from '../named-partitions.js';
 import { GuardedConsumer } from './guarded-clients.js';
 import { watchPartitionCounts } from './partition-watch.js';
 
@@ -96,6 +97,18 @@ function emitPositioned(run: StreamRun, positions: readonly PartitionPosition[])
   }
   if (run.generation === 1) run.subscriber.next({ type: 'ready', positions });
   else run.subscriber.next({ type: 'repinned', generation: run.generation, positions, revoked });
+}
+
+/**
+ * A private group of one is given every partition (@platformatic/kafka assigns them all without
+ * asking its assigner): keep only the named ones. The client fetches what `assignments` lists, and
+ * this runs before its stream reads it after the join.
+ */
+function keepNamedPartitions(consumer: Consumer, partitions: readonly number[]): void {
+  const named = new Set(partitions);
+  consumer.assignments = (consumer.assignments ?? [])
+    .map(({ topic, partitions: assigned }) => ({ topic, partitions: assigned.filter((p) => named.has(p)) }))
+    .filter((assignment) => assignment.partitions.length > 0);
 }
 
 /** A join: from now on only the new assignment's records are delivered. */
@@ -229,16 +242,23 @@ function emitBatch(run: StreamRun, key: string, records: ConsumedRecord[]): void
   });
 }
 
-/** The log ends (or starts) of every partition of the subscribed topics, read before joining. */
+/**
+ * The log ends (or starts) of every partition of the subscribed topics, read before joining; with
+ * `partitions`, of those alone, and one the topic does not have fails the start.
+ */
 async function seedPositions(run: StreamRun): Promise<PartitionPosition[]> {
   const earliest = run.subscription.startAt === 'earliest';
   const offsets = await run.consumer.listOffsets({
     topics: [...run.subscription.topics],
     timestamp: earliest ? ListOffsetTimestamps.EARLIEST : ListOffsetTimestamps.LATEST,
   });
+  const named = run.subscription.partitions && new Set(run.subscription.partitions);
   const positions: PartitionPosition[] = [];
   for (const [topic, partitions] of offsets) {
+    const missing = missingPartition(run.subscription, partitions.length);
+    if (missing !== undefined) throw unknownPartitionError(topic, missing, partitions.length);
     partitions.forEach((offset, partition) => {
+      if (named && !named.has(partition)) return;
       run.tracker.seed(topic, partition, offset.toString());
       positions.push({ topic, partition, offset: offset.toString() });
     });
@@ -251,6 +271,7 @@ async function seedPositions(run: StreamRun): Promise<PartitionPosition[]> {
  * see {@link ReadyEvent}. Each subscription has its own consumer; teardown closes its stream,
  * commits what is due and leaves the group; `teardowns` receives the promise of that.
  *
+ * @throws TypeError or RangeError for invalid `partitions` (see `checkNamedPartitions`)
  * @internal
  */
 export function pinnedStreamConsumer(
@@ -258,6 +279,7 @@ export function pinnedStreamConsumer(
   subscription: ConsumerSubscription,
   teardowns: Set<Promise<void>>,
 ): Observable<TransportEvent> {
+  checkNamedPartitions(subscription);
   return new Observable<TransportEvent>((subscriber) => {
     const consumer = new GuardedConsumer<Buffer, Buffer, Buffer, Buffer>({
       ...client,
@@ -301,8 +323,11 @@ export function pinnedStreamConsumer(
     const fail = (what: string) => (error: unknown) => {
       if (!run.closed) subscriber.error(toPlatformaticConnectionError(error, { topic, what }));
     };
+    // Registered before the stream exists, so it runs before the stream's own join listener fetches.
     consumer.on('consumer:group:join', () => {
-      if (!run.closed) onJoin(run);
+      if (run.closed) return;
+      if (subscription.partitions !== undefined) keepNamedPartitions(consumer, subscription.partitions);
+      onJoin(run);
     });
     // A failed rejoin ends the stream; without a listener the client's `error` event would throw.
     consumer.on('error', fail('consume'));

@@ -3,7 +3,15 @@ import { asyncScheduler, Observable, SchedulerLike } from 'rxjs';
 import { ClosedError } from '../../errors/index.js';
 import { MissingTopics } from '../kafkajs/topic-health.js';
 import type { OutgoingRecord, ProducedRecord } from '../records.js';
-import type { ConsumerSubscription, ProduceOptions, Transport, TransportEvent } from '../transport.js';
+import type {
+  ConsumerSubscription,
+  LeaseEvent,
+  LeaseSubscription,
+  ProduceOptions,
+  Transport,
+  TransportEvent,
+} from '../transport.js';
+import { platformaticLease } from './lease-group.js';
 import { pinnedStreamConsumer } from './pinned-stream-consumer.js';
 import { PlatformaticProducer } from './platformatic-producer.js';
 
@@ -68,6 +76,21 @@ export function platformaticTransport(options: PlatformaticTransportOptions): Tr
   const teardowns = new Set<Promise<void>>();
   const live = new Set<() => void>();
   let closed = false;
+  /** `source`, refused once the transport is closed and ended with a ClosedError when it closes. */
+  const untilClosed = <T>(source: Observable<T>, topic: string | undefined): Observable<T> =>
+    new Observable<T>((subscriber) => {
+      if (closed) {
+        subscriber.error(new ClosedError({ what: 'transport', topic }));
+        return;
+      }
+      const stop = () => subscriber.error(new ClosedError({ what: 'transport', topic }));
+      live.add(stop);
+      const inner = source.subscribe(subscriber);
+      return () => {
+        live.delete(stop);
+        inner.unsubscribe();
+      };
+    });
 
   return {
     // The deadline is not used yet: the client's own retry budget (`client.retries`) applies.
@@ -76,20 +99,10 @@ export function platformaticTransport(options: PlatformaticTransportOptions): Tr
       return producer.produce(records);
     },
     consume(subscription: ConsumerSubscription): Observable<TransportEvent> {
-      const consumer = pinnedStreamConsumer(client, subscription, teardowns);
-      return new Observable<TransportEvent>((subscriber) => {
-        if (closed) {
-          subscriber.error(new ClosedError({ what: 'transport', topic: subscription.topics[0] }));
-          return;
-        }
-        const stop = () => subscriber.error(new ClosedError({ what: 'transport', topic: subscription.topics[0] }));
-        live.add(stop);
-        const inner = consumer.subscribe(subscriber);
-        return () => {
-          live.delete(stop);
-          inner.unsubscribe();
-        };
-      });
+      return untilClosed(pinnedStreamConsumer(client, subscription, teardowns), subscription.topics[0]);
+    },
+    lease(subscription: LeaseSubscription): Observable<LeaseEvent> {
+      return untilClosed(platformaticLease(client, subscription, teardowns), subscription.topic);
     },
     async close(): Promise<void> {
       closed = true;
