@@ -2,6 +2,7 @@ import { ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import * as E from 'fp-ts/lib/Either.js';
+import type { DemoSpan } from './demo-span';
 import { ChildMessage, ServiceConfig, ServiceReport } from './service-config';
 
 /** A service running in its own Node process. */
@@ -12,6 +13,8 @@ export interface ChildService {
   readonly port: number | null;
   /** Asks the service to stop, waits until the process has exited, and returns its counters. */
   stop(): Promise<ServiceReport>;
+  /** The spans the service sent so far (all of them, once stopped); none unless started with `trace`. */
+  spans(): readonly DemoSpan[];
 }
 
 /** Options of {@link startChildService}. */
@@ -55,9 +58,14 @@ export function startChildService(config: ServiceConfig, options: ChildServiceOp
   forward(child, config.instance, options.log);
   let report: ServiceReport = {};
   const messages: ChildMessage[] = [];
+  const spans: DemoSpan[] = [];
   child.on('message', (message: unknown) => {
     const decoded = ChildMessage.decode(message);
     if (E.isLeft(decoded)) return;
+    if (decoded.right.type === 'spans') {
+      spans.push(...decoded.right.spans);
+      return;
+    }
     messages.push(decoded.right);
     if (decoded.right.type === 'stopped') report = decoded.right.report;
   });
@@ -88,7 +96,7 @@ export function startChildService(config: ServiceConfig, options: ChildServiceOp
       if (!ready || ready.type !== 'ready') return;
       clearTimeout(timer);
       child.off('message', onMessage);
-      resolve({ instance: config.instance, pid: child.pid, port: ready.port, stop });
+      resolve({ instance: config.instance, pid: child.pid, port: ready.port, stop, spans: () => spans });
     };
     child.on('message', onMessage);
     void gone.then(() => {

@@ -10,6 +10,8 @@ export type Outcome = 'ok' | 'duplicate' | 'validation' | 'other';
 /** One call's result. */
 export interface CallResult {
   readonly outcome: Outcome;
+  /** When it was sent, in epoch milliseconds. */
+  readonly startedAtMs: number;
   readonly latencyMs: number;
   /** The error code (`extensions.code`) or a short reason, for anything but `ok`. */
   readonly code?: string;
@@ -46,21 +48,24 @@ const outcomeOf = (code: string | undefined): Outcome =>
  *
  * @param url the GraphQL endpoint
  * @param input the mutation's arguments
+ * @param headers more HTTP headers (a `traceparent`, say)
  * @returns the outcome and its latency (from sending to the parsed response)
  */
 export async function callCreateUser(
   url: string,
   input: { readonly email: string; readonly name: string },
+  headers: Readonly<Record<string, string>> = {},
 ): Promise<CallResult> {
   const started = performance.now();
-  const finish = (result: Omit<CallResult, 'latencyMs'>): CallResult => ({
+  const finish = (result: Omit<CallResult, 'latencyMs' | 'startedAtMs'>): CallResult => ({
     ...result,
+    startedAtMs: performance.timeOrigin + started,
     latencyMs: performance.now() - started,
   });
   try {
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      headers: { ...headers, 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ query: mutation, variables: input }),
     });
     const decoded = GraphqlResponse.decode(await response.json());

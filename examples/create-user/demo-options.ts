@@ -3,14 +3,18 @@ export interface DemoSettings {
   readonly requests: number;
   readonly concurrency: number;
   readonly instances: number;
+  /** Where the picture of the traced mutation goes; undefined for the default. */
+  readonly traceSvg: string | undefined;
   readonly help: boolean;
 }
 
-export const usage = `Usage: npm run demo -- [--requests N] [--concurrency N] [--instances N]
+export const usage = `Usage: npm run demo -- [--requests N] [--concurrency N] [--instances N] [--trace-svg PATH]
 
   --requests N      createUser mutations to send (env DEMO_REQUESTS; default 200, at least 8)
   --concurrency N   mutations in flight at once (env DEMO_CONCURRENCY; default 32)
   --instances N     GraphQL service processes (env DEMO_INSTANCES; default 2)
+  --trace-svg PATH  where the trace picture of one mutation goes (env DEMO_TRACE_SVG;
+                    default build/demo/create-user-trace.svg)
 
 Uses the Kafka cluster in KAFKA_BROKERS when set; otherwise starts a local broker and stops it.`;
 
@@ -22,6 +26,9 @@ function positiveInteger(name: string, text: string | undefined, fallback: numbe
   }
   return value;
 }
+
+const nonEmpty = (text: string | undefined): string | undefined =>
+  text === undefined || text.trim() === '' ? undefined : text;
 
 /**
  * Reads the demo's settings from flags (`--requests 50` or `--requests=50`), falling back to the
@@ -40,7 +47,7 @@ export function demoSettings(argv: readonly string[], env: NodeJS.ProcessEnv): D
       help = true;
       continue;
     }
-    const match = /^--(requests|concurrency|instances)(?:=(.*))?$/.exec(argument);
+    const match = /^--(requests|concurrency|instances|trace-svg)(?:=(.*))?$/.exec(argument);
     if (!match) throw new RangeError(`Unknown argument '${argument}'.\n\n${usage}`);
     flags.set(match[1], match[2] ?? argv[++index] ?? '');
   }
@@ -48,6 +55,7 @@ export function demoSettings(argv: readonly string[], env: NodeJS.ProcessEnv): D
     requests: positiveInteger('--requests', flags.get('requests') ?? env.DEMO_REQUESTS, 200, 8),
     concurrency: positiveInteger('--concurrency', flags.get('concurrency') ?? env.DEMO_CONCURRENCY, 32),
     instances: positiveInteger('--instances', flags.get('instances') ?? env.DEMO_INSTANCES, 2),
+    traceSvg: nonEmpty(flags.get('trace-svg') ?? env.DEMO_TRACE_SVG),
     help,
   };
 }

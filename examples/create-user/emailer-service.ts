@@ -8,6 +8,7 @@ import { SendWelcomeEmail, sendWelcomeEmailCodec } from './messages';
 import { openOutboxStore } from './outbox-store';
 import { serviceTransport } from './service-transport';
 import type { FlowTopics } from './topics';
+import { inDatabaseSpan, inRecordSpan } from './traced-work';
 import { subscribeUntilReady } from './until-ready';
 
 /** Options of {@link startEmailerService}. */
@@ -47,6 +48,7 @@ export async function startEmailerService(options: EmailerServiceOptions): Promi
   const outbox = openOutboxStore(options.databasePath);
   const transport = serviceTransport(options.brokers, options.instance ?? 'emailer');
   const counts = { queued: 0, undecodable: 0 };
+  const groupId = options.groupId ?? 'emailer';
   const handle = (event: ConsumerEvent<SendWelcomeEmail>) => {
     if (event.type !== 'message') return;
     if (event.value._tag === 'Left') {
@@ -55,14 +57,16 @@ export async function startEmailerService(options: EmailerServiceOptions): Promi
       log(event.value.left.message);
       return;
     }
-    outbox.add(event.value.right);
+    const email = event.value.right;
+    // The record carries the user service's handler context (context.send put it there).
+    inRecordSpan(event.record, groupId, () => inDatabaseSpan('INSERT outbox', () => outbox.add(email)));
     counts.queued += 1;
   };
   const events = consume(transport, {
     topic: options.topics.sendEmail,
     codec: sendWelcomeEmailCodec,
     membership: 'shared',
-    groupId: options.groupId ?? 'emailer',
+    groupId,
     // Work queued before the group first joined is still work to do.
     startAt: 'earliest',
   });

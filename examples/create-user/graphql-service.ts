@@ -6,14 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import * as E from 'fp-ts/lib/Either.js';
-import { createSchema, createYoga } from 'graphql-yoga';
+import { createSchema, createYoga, type YogaInitialContext } from 'graphql-yoga';
 import * as t from 'io-ts';
 import { firstValueFrom, Subscription } from 'rxjs';
-import { createRequester, Requester, RequesterMetrics } from '../../lib';
+import { createRequester, Requester, RequesterMetrics, Telemetry } from '../../lib';
 import { createUserFailure, ErrorCode, invalidInputError } from './graphql-errors';
 import { createUserCodec, UserCreated, userCreatedCodec } from './messages';
 import { serviceTransport } from './service-transport';
 import type { FlowTopics } from './topics';
+import { inServerSpan } from './traced-work';
 import { validateCreateUser } from './validation';
 
 /** Options of {@link startGraphqlService}. */
@@ -28,6 +29,8 @@ export interface GraphqlServiceOptions {
   readonly timeoutMs?: number;
   /** Server-side log lines (failures with their full pubscribe message). */
   readonly log?: (line: string) => void;
+  /** Traces and metrics of the requester (`openTelemetry()`); none by default. */
+  readonly telemetry?: Telemetry;
 }
 
 /** A running GraphQL service instance. */
@@ -66,7 +69,11 @@ const CreateUserArgs = t.type({ email: t.string, name: t.string });
 
 function createUserResolver(requester: Requester, options: GraphqlServiceOptions) {
   const log = options.log ?? (() => undefined);
-  return async (_parent: unknown, args: unknown): Promise<UserCreated> => {
+  // The mutation is a span of its own (a child of the HTTP caller's, when it sent a `traceparent`),
+  // and the requester's `send` span starts inside it.
+  return (_parent: unknown, args: unknown, resolverContext: YogaInitialContext): Promise<UserCreated> =>
+    inServerSpan('mutation createUser', resolverContext.request.headers, () => createUser(args));
+  async function createUser(args: unknown): Promise<UserCreated> {
     const decoded = CreateUserArgs.decode(args);
     if (E.isLeft(decoded)) throw invalidInputError({ field: 'email', message: 'email and name are required' });
     // Validation comes first: a refused input never costs a Kafka round trip.
@@ -92,7 +99,7 @@ function createUserResolver(requester: Requester, options: GraphqlServiceOptions
       }
       throw failure;
     }
-  };
+  }
 }
 
 function listen(server: Server, port: number): Promise<number> {
@@ -133,11 +140,12 @@ export async function startGraphqlService(options: GraphqlServiceOptions): Promi
     replyTopic: options.topics.userCreated,
     groupId: `${options.instance}-${randomUUID()}`,
     timeoutMs: options.timeoutMs ?? 10_000,
+    telemetry: options.telemetry,
   });
   const warm = new Subscription();
   const server = createServer(
     createYoga({
-      schema: createSchema({
+      schema: createSchema<YogaInitialContext>({
         typeDefs,
         resolvers: {
           Query: { instance: () => options.instance },

@@ -4,10 +4,11 @@
  * report, and stops everything. Ctrl-C stops sending and still shuts down cleanly.
  *   npm run demo -- --requests 500 --concurrency 64
  */
+import { join, relative, resolve } from 'node:path';
 import { acquireKafka, KafkaForRun } from '../../tools/broker/acquire-kafka';
 import { demoSettings, usage } from './demo-options';
 import { progressPrinter } from './progress';
-import { reportLines } from './report';
+import { reportLines, traceLines } from './report';
 import { runDemo } from './run-demo';
 
 async function main(): Promise<number> {
@@ -16,6 +17,8 @@ async function main(): Promise<number> {
     console.log(usage);
     return 0;
   }
+  // build/examples/create-user/main.js: the picture goes to build/demo/ unless told otherwise.
+  const traceSvgPath = resolve(settings.traceSvg ?? join(__dirname, '..', '..', 'demo', 'create-user-trace.svg'));
   const aborting = new AbortController();
   const progress = progressPrinter(process.stdout);
   const interrupt = () => {
@@ -35,9 +38,14 @@ async function main(): Promise<number> {
       log: (line) => progress.log(`[demo] ${line}`),
       onProgress: (state) => progress.update(state),
       signal: aborting.signal,
+      traceSvgPath,
     });
     progress.finish();
     for (const line of reportLines(summary)) console.log(line);
+    if (summary.trace) {
+      const shown = relative(process.cwd(), traceSvgPath);
+      for (const line of traceLines(summary.trace, shown.startsWith('..') ? traceSvgPath : shown)) console.log(line);
+    }
     const expected = summary.shape;
     const asExpected =
       summary.load.counts.ok === expected.created &&

@@ -1,5 +1,7 @@
+import type { DemoTrace } from './demo-trace';
 import type { DemoSummary } from './run-demo';
 import { textTable } from './summary';
+import { formatMs, treeOrder } from './trace-svg';
 
 const ms = (value: number) => (Number.isNaN(value) ? '-' : value.toFixed(1));
 
@@ -61,5 +63,33 @@ export function reportLines(summary: DemoSummary): string[] {
     `stored user:  ${summary.sampleUser ? JSON.stringify(summary.sampleUser) : '(none)'}`,
     `outbox email: ${summary.sampleEmail ? JSON.stringify(summary.sampleEmail) : '(none)'}`,
   );
+  return lines;
+}
+
+/**
+ * The traced mutation, printed: its spans as a text waterfall, the steps of the consumer starts,
+ * and where the picture went.
+ *
+ * @param trace what the demo traced
+ * @param picture the SVG's path, as the reader should see it
+ * @returns lines to print
+ */
+export function traceLines(trace: DemoTrace, picture: string): string[] {
+  const start = trace.spans[0]?.startMs ?? 0;
+  const lines = ['', `one createUser traced (served by ${trace.servedBy}), trace ${trace.traceId}:`];
+  // Left-aligned, so the span names' indentation shows the tree.
+  const rows = treeOrder(trace.spans).map(({ span, depth }) => [
+    span.service,
+    `${'  '.repeat(depth)}${span.name}`,
+    `+${formatMs(span.startMs - start)}`,
+    formatMs(span.endMs - span.startMs) + (span.error ? ` (${span.error})` : ''),
+  ]);
+  const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column].length)));
+  for (const row of rows) lines.push(`  ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')}`);
+  for (const consumer of trace.starts) {
+    const steps = consumer.events.map((event) => `${event.name} +${formatMs(event.atMs - consumer.startMs)}`);
+    lines.push(`${consumer.service} ${consumer.name}: ${steps.join(', ')}`);
+  }
+  lines.push(`trace picture: ${picture}`);
   return lines;
 }

@@ -5,11 +5,12 @@
  * spec calls it against the test broker.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ChildService, startChildService } from './child-service';
+import { DemoTrace, pickTracedRequest, tracedRequest, traceOfRun } from './demo-trace';
 import { LoadProgress, LoadResult, runLoad } from './load';
 import type { UserCreated } from './messages';
 import { OutboxEmail, openOutboxStore } from './outbox-store';
@@ -35,6 +36,11 @@ export interface DemoOptions {
   readonly onProgress?: (progress: LoadProgress) => void;
   /** Stops sending; the run still shuts down cleanly and returns what it has. */
   readonly signal?: AbortSignal;
+  /**
+   * Traces one createUser mutation through every service (OpenTelemetry in each process) and
+   * writes the waterfall picture here. Without it nothing is traced.
+   */
+  readonly traceSvgPath?: string;
 }
 
 /** One service process and what it reported when it stopped. */
@@ -59,6 +65,8 @@ export interface DemoSummary {
   readonly sampleUser?: UserCreated;
   readonly sampleEmail?: OutboxEmail;
   readonly services: readonly ServiceSummary[];
+  /** The traced mutation's spans and the picture, with `traceSvgPath`. */
+  readonly trace?: DemoTrace;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -129,7 +137,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const directory = mkdtempSync(join(tmpdir(), 'pubscribe-create-user-'));
   const usersPath = join(directory, 'users.db');
   const outboxPath = join(directory, 'outbox.db');
-  const common = { brokers, topics };
+  const traceSvgPath = options.traceSvgPath;
+  const common = { brokers, topics, trace: traceSvgPath !== undefined };
   const configs: ServiceConfig[] = [
     {
       role: 'user-service',
@@ -162,6 +171,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     );
 
     const plan = planRequests(total);
+    const traced = traceSvgPath === undefined ? undefined : tracedRequest(plan, pickTracedRequest(plan));
     log(
       `sending ${plan.length} createUser mutations, ${options.concurrency ?? 32} at a time, to ${graphql.length} GraphQL instances`,
     );
@@ -171,6 +181,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       concurrency: options.concurrency ?? 32,
       onProgress: options.onProgress,
       signal: options.signal,
+      solo: traced,
     });
     const load = summarise(results, performance.now() - sending);
 
@@ -187,7 +198,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
 
     log('stopping the services');
     const stopped = await stopAll(services);
+    // Every span is in once its service has stopped: they come before its report.
+    const spans = services.flatMap((service) => service.spans());
     services = [];
+    const trace = traced && traceSvgPath !== undefined ? traceOfRun(traced, results, spans) : undefined;
+    if (trace && traceSvgPath !== undefined) {
+      mkdirSync(dirname(traceSvgPath), { recursive: true });
+      writeFileSync(traceSvgPath, trace.svg);
+    }
     return {
       topics,
       shape: planShape(total),
@@ -199,6 +217,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       sampleUser,
       sampleEmail,
       services: stopped,
+      ...(trace ? { trace } : {}),
     };
   } finally {
     // Reached with services still running only when something above failed.

@@ -3,9 +3,11 @@
  * each other over the IPC channel. Both sides decode with these types: the channel is an edge.
  */
 import * as t from 'io-ts';
+import { DemoSpan } from './demo-span';
 
 const FlowTopicsType = t.type({ createUser: t.string, userCreated: t.string, sendEmail: t.string });
-const Common = { instance: t.string, brokers: t.array(t.string), topics: FlowTopicsType };
+/** `trace`: register the OpenTelemetry SDK and send finished spans to the parent. */
+const Common = { instance: t.string, brokers: t.array(t.string), topics: FlowTopicsType, trace: t.boolean };
 
 /** Starts one service; `role` says which. */
 export const ServiceConfig = t.union([
@@ -19,9 +21,10 @@ export type ServiceConfig = t.TypeOf<typeof ServiceConfig>;
 export const ServiceReport = t.record(t.string, t.number);
 export type ServiceReport = t.TypeOf<typeof ServiceReport>;
 
-/** Child to parent: ready (with the HTTP port of a GraphQL instance), or stopped with its report. */
+/** Child to parent: ready (with the HTTP port of a GraphQL instance), finished spans, or stopped with its report. */
 export const ChildMessage = t.union([
   t.type({ type: t.literal('ready'), port: t.union([t.number, t.null]) }),
+  t.type({ type: t.literal('spans'), spans: t.array(DemoSpan) }),
   t.type({ type: t.literal('stopped'), report: ServiceReport }),
 ]);
 export type ChildMessage = t.TypeOf<typeof ChildMessage>;

@@ -8,6 +8,7 @@ import { reportErrors } from '../../lib';
 import { startEmailerService } from './emailer-service';
 import { startGraphqlService } from './graphql-service';
 import { ChildMessage, ParentMessage, ServiceConfig, ServiceReport } from './service-config';
+import { startServiceTracing, ServiceTracing } from './service-tracing';
 import { startUserService } from './user-service';
 
 interface Running {
@@ -26,10 +27,15 @@ function tell(message: ChildMessage): Promise<void> {
   });
 }
 
-async function start(config: ServiceConfig, onFailure: (error: unknown) => void): Promise<Running> {
+async function start(
+  config: ServiceConfig,
+  onFailure: (error: unknown) => void,
+  tracing: ServiceTracing | undefined,
+): Promise<Running> {
+  const telemetry = tracing?.telemetry;
   switch (config.role) {
     case 'graphql': {
-      const service = await startGraphqlService({ ...config, log });
+      const service = await startGraphqlService({ ...config, log, telemetry });
       return {
         port: service.port,
         report: () => {
@@ -45,7 +51,7 @@ async function start(config: ServiceConfig, onFailure: (error: unknown) => void)
       };
     }
     case 'user-service': {
-      const service = await startUserService({ ...config, log, onFailure });
+      const service = await startUserService({ ...config, log, onFailure, telemetry });
       return { port: null, report: () => ({ ...service.counts() }), close: () => service.close() };
     }
     case 'emailer': {
@@ -66,6 +72,9 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  const tracing = config.right.trace
+    ? startServiceTracing(config.right.instance, (spans) => tell({ type: 'spans', spans }))
+    : undefined;
   let stopping: Promise<void> | undefined;
   let running: Running | undefined;
   const stop = (exitCode: number) => {
@@ -73,6 +82,8 @@ async function main(): Promise<void> {
       process.exitCode = exitCode;
       if (running) {
         await running.close();
+        // Spans go before the report: the parent reads them until it sees `stopped`.
+        await tracing?.shutdown();
         await tell({ type: 'stopped', report: running.report() });
       }
       // Closing the channel is what lets this process end by itself.
@@ -88,10 +99,14 @@ async function main(): Promise<void> {
   // The parent died without saying goodbye: do not become an orphan.
   process.on('disconnect', () => stop(process.exitCode === undefined ? 0 : Number(process.exitCode)));
   try {
-    running = await start(config.right, (error) => {
-      log(`${config.right.instance}: consumer failed: ${String(error)}`);
-      stop(1);
-    });
+    running = await start(
+      config.right,
+      (error) => {
+        log(`${config.right.instance}: consumer failed: ${String(error)}`);
+        stop(1);
+      },
+      tracing,
+    );
   } catch (error) {
     log(`${config.right.instance}: could not start: ${error instanceof Error ? error.message : String(error)}`);
     stop(1);

@@ -5,7 +5,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { Subscription } from 'rxjs';
-import { RequestContext, ResponderEvent, serve } from '../../lib';
+import { RequestContext, ResponderEvent, serve, Telemetry } from '../../lib';
 import {
   CreateUser,
   DUPLICATE_EMAIL_ERROR,
@@ -16,6 +16,7 @@ import {
 } from './messages';
 import { serviceTransport } from './service-transport';
 import type { FlowTopics } from './topics';
+import { inDatabaseSpan } from './traced-work';
 import { subscribeUntilReady } from './until-ready';
 import { openUserStore, UserStore } from './user-store';
 
@@ -31,6 +32,8 @@ export interface UserServiceOptions {
   readonly log?: (line: string) => void;
   /** Called when the consumer dies after it was ready. */
   readonly onFailure?: (error: unknown) => void;
+  /** Traces and metrics of the responder (`openTelemetry()`); none by default. */
+  readonly telemetry?: Telemetry;
 }
 
 /** What a user service instance did, for the demo's report. */
@@ -65,7 +68,8 @@ function createUserHandler(store: UserStore, topics: FlowTopics) {
     // A redelivered record has the same partition and offset: that, not the email, says whether
     // this is the same request again (at-least-once) or a second request for a taken email.
     const requestId = `${context.record.partition}:${context.record.offset}`;
-    const inserted = store.insert(request, requestId);
+    // The handler runs in pubscribe's `process` span: this one is its child.
+    const inserted = inDatabaseSpan('INSERT users', () => store.insert(request, requestId));
     if (E.isLeft(inserted)) throw new DuplicateEmailError(request.email);
     const user = inserted.right;
     await context.send([
@@ -114,6 +118,7 @@ export async function startUserService(options: UserServiceOptions): Promise<Use
     // A new group on a fresh topic: start at the beginning, so nothing produced before the
     // group's first join is skipped.
     consumer: { startAt: 'earliest' },
+    telemetry: options.telemetry,
   });
   let subscription: Subscription | undefined;
   const close = async () => {

@@ -6,4 +6,4 @@
  */
 export { openTelemetry } from './open-telemetry.js';
 export type { OpenTelemetryOptions } from './open-telemetry.js';
-export { ATTRIBUTE_NAMES, INSTRUMENTATION_NAME, METRIC_NAMES } from './names.js';
+export { ATTRIBUTE_NAMES, CONSUMER_START_EVENTS, INSTRUMENTATION_NAME, METRIC_NAMES } from './names.js';

@@ -73,3 +73,35 @@ export const ATTRIBUTE_NAMES = {
   timeoutMs: 'pubscribe.timeout_ms',
   batchBaseOffset: 'pubscribe.batch_base_offset',
 } as const;
+
+/**
+ * The events of a consumer's start span (`start reply consumer`, `start request consumer`), one per
+ * step of the transport's `ReadyTimeline`, each at the moment the step happened. The gap between
+ * `partitions assigned` and `ready` is the seed article's figure 4: a consumer Kafka calls started
+ * that has no fixed position yet.
+ *
+ * | event | when | attributes |
+ * | --- | --- | --- |
+ * | `log ends read` | the log ends (or starts) of the subscribed partitions were read | |
+ * | `group join started` | the consumer began to connect and join its group | |
+ * | `partitions assigned` | the group coordinator gave this member its partitions | |
+ * | `positions fixed` | every assigned partition had a fixed numeric start position | |
+ * | `ready` | `ready` was emitted | `pubscribe.partitions`, `pubscribe.positions` |
+ *
+ * A transport whose `ready` carries no timeline gives the span its `ready` event alone.
+ *
+ * @example
+ * import { CONSUMER_START_EVENTS } from 'pubscribe/opentelemetry';
+ *
+ * const gapStart = CONSUMER_START_EVENTS.assigned; // 'partitions assigned'
+ *
+ * @since 0.2.0
+ * @category opentelemetry
+ */
+export const CONSUMER_START_EVENTS = {
+  logEndsRead: 'log ends read',
+  joinStarted: 'group join started',
+  assigned: 'partitions assigned',
+  positioned: 'positions fixed',
+  ready: 'ready',
+} as const;

@@ -24,9 +24,11 @@ import type {
   Telemetry,
 } from '../telemetry/telemetry.js';
 import type { ConsumedRecord } from '../transport/records.js';
+import { monotonicWallClock } from '../time/wall-clock.js';
 import { outgoingSetter, recordGetter } from './header-carriers.js';
+import { timelineOnSpan } from './timeline-on-span.js';
 import { createInstruments, Instruments } from './instruments.js';
-import { ATTRIBUTE_NAMES as A, INSTRUMENTATION_NAME } from './names.js';
+import { ATTRIBUTE_NAMES as A, CONSUMER_START_EVENTS as E, INSTRUMENTATION_NAME } from './names.js';
 
 /**
  * Options of {@link openTelemetry}.
@@ -183,24 +185,40 @@ function consumerTrace(tracer: Tracer, instruments: Instruments, start: Consumer
     [A.consumerGroup]: start.groupId,
     [A.consumerRole]: start.role,
   };
+  // The span keeps time on a clock like the transports' timelines, so their moments fit in it.
+  const clock = monotonicWallClock();
+  const startTime = clock();
   const span = tracer.startSpan(
     `start ${start.role} consumer`,
-    { kind: SpanKind.INTERNAL, attributes },
+    { kind: SpanKind.INTERNAL, attributes, startTime },
     context.active(),
   );
   return {
-    ready(positions, elapsedMs) {
-      span.addEvent('ready', {
-        'pubscribe.partitions': positions.length,
-        'pubscribe.positions': positions.map((p) => `${p.topic}/${p.partition}@${p.offset}`).join(' '),
-      });
+    ready(positions, elapsedMs, timeline) {
+      const now = clock();
+      const at = timeline ? timelineOnSpan(timeline, startTime, now) : () => now;
+      // Each step at its own moment, so a trace viewer shows where the start spent its time.
+      if (timeline) {
+        span.addEvent(E.logEndsRead, at(timeline.logEndsReadAt));
+        span.addEvent(E.joinStarted, at(timeline.joinStartedAt));
+        span.addEvent(E.assigned, { 'pubscribe.partitions': positions.length }, at(timeline.assignedAt));
+        span.addEvent(E.positioned, at(timeline.positionedAt));
+      }
+      span.addEvent(
+        E.ready,
+        {
+          'pubscribe.partitions': positions.length,
+          'pubscribe.positions': positions.map((p) => `${p.topic}/${p.partition}@${p.offset}`).join(' '),
+        },
+        at(timeline?.readyAt ?? now),
+      );
       instruments.consumerReadyTime.record(seconds(elapsedMs), attributes);
     },
     failed(error) {
       recordError(span, error);
     },
     end() {
-      span.end();
+      span.end(clock());
     },
   };
 }

@@ -1,7 +1,7 @@
 import { asyncScheduler, defer, firstValueFrom, Observable, SchedulerLike, Subscription, timer } from 'rxjs';
 import type { Codec } from '../codecs/index.js';
 import { DecodeError, isPubScribeError } from '../errors/index.js';
-import { DEADLINE_HEADER, headerString } from '../headers/index.js';
+import { DEADLINE_HEADER, headerString, type OutgoingHeaders } from '../headers/index.js';
 import { stderrLogger, type Logger } from '../logging/index.js';
 import { noHeaders, noTelemetry } from '../telemetry/no-telemetry.js';
 import type { HandlerOutcome, Telemetry } from '../telemetry/telemetry.js';
@@ -25,7 +25,11 @@ import { errorReplyRecord, ReplyDestination, replyDestination, replyRecord } fro
 export interface RequestContext {
   /** The request as consumed: key, headers, partition and offset. */
   readonly record: ConsumedRecord;
-  /** Produces records to other topics (the seed's send-email topic, for example). */
+  /**
+   * Produces records to other topics (the seed's send-email topic, for example). With telemetry,
+   * each record carries the handler's trace context (`traceparent`, `tracestate`), so whoever
+   * consumes it continues the request's trace.
+   */
   send(records: readonly OutgoingRecord[]): Promise<readonly ProducedRecord[]>;
   /**
    * Aborts when the handler's deadline passes or the responder stops: stop work then (pass it to
@@ -112,6 +116,11 @@ export interface ResponderOptions<Request, Reply> {
    * @since 0.2.0
    */
   readonly telemetry?: Telemetry;
+}
+
+/** The records with `headers` added to each; they win over the record's own, as on replies. */
+function withHeaders(records: readonly OutgoingRecord[], headers: OutgoingHeaders): OutgoingRecord[] {
+  return records.map((record) => ({ ...record, headers: { ...record.headers, ...headers } }));
 }
 
 /**
@@ -354,7 +363,7 @@ export function serve<Request, Reply>(options: ResponderOptions<Request, Reply>)
 
             const context: RequestContext = {
               record,
-              send,
+              send: trace.headers === noHeaders ? send : (records) => send(withHeaders(records, trace.headers)),
               get signal() {
                 return abort.signal;
               },

@@ -1,4 +1,5 @@
 import type { OutgoingHeaders } from '../headers/index.js';
+import type { ReadyTimeline } from '../transport/ready-timeline.js';
 import type { ConsumedRecord, PartitionPosition, ProducedRecord } from '../transport/records.js';
 
 /**
@@ -170,8 +171,12 @@ export interface ConsumerStart {
  * @category telemetry
  */
 export interface ConsumerTrace {
-  /** The consumer is ready at `positions`, `elapsedMs` after subscribe (scheduler time). */
-  ready(positions: readonly PartitionPosition[], elapsedMs: number): void;
+  /**
+   * The consumer is ready at `positions`, `elapsedMs` after subscribe (scheduler time);
+   * `timeline` says when each step of the start happened (undefined from a transport that does
+   * not tell).
+   */
+  ready(positions: readonly PartitionPosition[], elapsedMs: number, timeline?: ReadyTimeline): void;
   /** The consumer failed before it was ready. */
   failed(error: unknown): void;
   /** The start is over (ready, failed or unsubscribed). */

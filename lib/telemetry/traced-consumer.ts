@@ -28,7 +28,7 @@ export function traceConsumerStart(
       const inner = events.subscribe({
         next: (event) => {
           if (starting && event.type === 'ready') {
-            trace.ready(event.positions, scheduler.now() - startedAt);
+            trace.ready(event.positions, scheduler.now() - startedAt, event.timeline);
             over();
           }
           subscriber.next(event);

@@ -7,6 +7,7 @@ import type { GroupMember, InMemoryGroups } from './in-memory-groups.js';
 import type { InMemoryLog } from './in-memory-log.js';
 import { PendingWork } from './pending-work.js';
 import { checkNamedPartitions, missingPartition, unknownPartitionError } from '../transport/named-partitions.js';
+import { ReadyTimelineRecorder } from '../transport/ready-timeline.js';
 
 /**
  * What every in-memory consumer of one transport shares.
@@ -46,6 +47,9 @@ export function inMemoryConsumer(
 ): Observable<TransportEvent> {
   checkNamedPartitions(subscription);
   return new Observable<TransportEvent>((subscriber) => {
+    // The start-up window is one step here: log ends are read and the join starts at subscribe;
+    // assignment, positions and ready come together after the ready delay.
+    const timeline = new ReadyTimelineRecorder(() => context.scheduler.now());
     const { log, groups } = context;
     const topics = [...new Set(subscription.topics)];
     const missing = topics.find((topic) => log.partitionCount(topic) === undefined);
@@ -76,6 +80,8 @@ export function inMemoryConsumer(
     for (const tp of readable) {
       tracked.set(keyOf(tp), subscription.startAt === 'earliest' ? 0 : log.visibleEnd(tp.topic, tp.partition));
     }
+    timeline.mark('logEndsReadAt');
+    timeline.mark('joinStartedAt');
     let owned = new Map<string, OwnedPartition>();
     let generation = 0;
     let deliveryPending = false;
@@ -136,6 +142,7 @@ export function inMemoryConsumer(
 
     const assign = (partitions: readonly TopicPartition[]) => {
       if (subscriber.closed) return;
+      timeline.mark('assignedAt');
       generation += 1;
       const previous = owned;
       owned = new Map();
@@ -159,7 +166,8 @@ export function inMemoryConsumer(
       const revoked = [...previous.values()]
         .filter((tp) => !owned.has(keyOf(tp)))
         .map(({ topic, partition }) => ({ topic, partition }));
-      if (generation === 1) subscriber.next({ type: 'ready', positions });
+      timeline.mark('positionedAt');
+      if (generation === 1) subscriber.next({ type: 'ready', positions, timeline: timeline.ready() });
       else subscriber.next({ type: 'repinned', generation, positions, revoked });
       deliverSoon();
     };

@@ -12,3 +12,16 @@ export function wallClock(): number {
   // eslint-disable-next-line no-restricted-syntax
   return Date.now();
 }
+
+/**
+ * A clock for the moments of one short sequence (a consumer's start): the system clock read once,
+ * at the call, then advanced by the monotonic `performance.now()`. Moments microseconds apart stay
+ * apart and in order, which `Date.now()`'s whole milliseconds would not keep; and the moments stay
+ * on the wall clock OpenTelemetry's spans start from.
+ *
+ * @internal
+ */
+export function monotonicWallClock(): () => number {
+  const origin = wallClock() - performance.now();
+  return () => origin + performance.now();
+}

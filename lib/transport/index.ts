@@ -1,5 +1,6 @@
 export * from './records.js';
 export * from './transport.js';
+export type { ReadyTimeline } from './ready-timeline.js';
 export { kafkajsTransport } from './kafkajs/kafkajs-transport.js';
 export type { KafkajsTransportOptions } from './kafkajs/kafkajs-transport.js';
 export type { ProduceRetryOptions } from './kafkajs/produce-retry.js';

@@ -2,6 +2,7 @@ import type { Observable } from 'rxjs';
 import type { ConsumedRecord, OutgoingRecord, PartitionPosition, ProducedRecord, TopicPartition } from './records.js';
 import type { PubScribeError } from '../errors/index.js';
 import type { EnsureTopicsResult, TopicSpec } from './topic-spec.js';
+import type { ReadyTimeline } from './ready-timeline.js';
 
 /**
  * How a consumer takes part in its group.
@@ -76,6 +77,13 @@ export interface ConsumerSubscription {
 export interface ReadyEvent {
   readonly type: 'ready';
   readonly positions: readonly PartitionPosition[];
+  /**
+   * When each step from subscribe to this event happened. pubscribe's transports always fill it;
+   * a transport of your own may leave it out.
+   *
+   * @since 0.2.0
+   */
+  readonly timeline?: ReadyTimeline;
 }
 
 /**

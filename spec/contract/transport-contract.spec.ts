@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Subscription } from 'rxjs';
 import { ClosedError, ConnectionError, isPubScribeError } from '../../lib/errors';
+import { READY_TIMELINE_STEPS } from '../../lib/transport/ready-timeline';
 import type { ConsumedRecord } from '../../lib/transport/records';
 import type {
   BatchEvent,
@@ -101,6 +102,26 @@ for (const kind of transportKinds) {
       await afterReady;
       expect(await eventually(async () => values.length >= 2, 20_000, 20)).to.equal(true);
       expect(values).to.deep.equal(['right-after-ready', 'right-after-ready']);
+    });
+
+    it('ready carries its timeline: each step of the start in order, inside the wall-clock window of the test', async () => {
+      const topic = await under.topic('contract-timeline', 2);
+      const before = Date.now();
+      const consumers = (['private', 'shared'] as const).map((membership) =>
+        watch(under, { topics: [topic], groupId: uniqueName('g'), membership }),
+      );
+      for (const consumer of consumers) subscriptions.add(consumer.handle);
+      for (const consumer of consumers) expect(await consumer.ready()).to.equal(true);
+      const after = Date.now();
+      for (const consumer of consumers) {
+        const timeline = consumer.readyEvent().timeline;
+        expect(timeline).to.not.equal(undefined);
+        const moments = READY_TIMELINE_STEPS.map((step) => timeline![step]);
+        expect(moments, READY_TIMELINE_STEPS.join(' <= ')).to.deep.equal([...moments].sort((a, b) => a - b));
+        expect(timeline!.subscribedAt).to.be.at.least(before);
+        // Date.now() counts whole milliseconds; the transports' moments may fall inside the last one.
+        expect(timeline!.readyAt).to.be.at.most(after + 1);
+      }
     });
 
     it('a closed transport refuses produce and consume with ClosedError', async () => {

@@ -1,4 +1,8 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
+import { CONSUMER_START_EVENTS } from '../../lib/opentelemetry';
 import { ErrorCode } from '../../examples/create-user/graphql-errors';
 import { DemoSummary, runDemo } from '../../examples/create-user/run-demo';
 import { testBrokers } from '../support/test-brokers';
@@ -8,11 +12,21 @@ import { testBrokers } from '../support/test-brokers';
 describe('create-user demo end to end (real broker, service child processes)', function () {
   this.timeout(180_000);
   const output: string[] = [];
+  const pictures = mkdtempSync(join(tmpdir(), 'demo-trace-'));
+  const traceSvgPath = join(pictures, 'nested', 'create-user-trace.svg');
   let summary: DemoSummary;
 
   before(async () => {
-    summary = await runDemo({ brokers: testBrokers(), requests: 20, concurrency: 8, log: (line) => output.push(line) });
+    summary = await runDemo({
+      brokers: testBrokers(),
+      requests: 20,
+      concurrency: 8,
+      log: (line) => output.push(line),
+      traceSvgPath,
+    });
   });
+
+  after(() => rmSync(pictures, { recursive: true, force: true }));
 
   afterEach(function () {
     // The services' own output is kept quiet unless something needs explaining.
@@ -87,6 +101,55 @@ describe('create-user demo end to end (real broker, service child processes)', f
       0,
     );
     expect(answered).to.equal(summary.load.counts.ok + summary.load.counts.duplicate);
+  });
+
+  it('traces one mutation through GraphQL, the user service and the emailer, and draws it with the consumer starts', () => {
+    const trace = summary.trace;
+    expect(trace, 'summary.trace').to.not.equal(undefined);
+    const { createUser, sendEmail } = summary.topics;
+    const named = (name: string) => trace!.spans.find((span) => span.name === name);
+    // One trace, parent to child: client -> mutation -> send -> process -> (INSERT users), process send-email.
+    const client = named('POST /graphql createUser');
+    const mutation = named('mutation createUser');
+    const send = named(`send ${createUser}`);
+    const handler = named(`process ${createUser}`);
+    const emailer = named(`process ${sendEmail}`);
+    expect(mutation?.parentSpanId).to.equal(client?.spanId);
+    expect(send?.parentSpanId).to.equal(mutation?.spanId);
+    expect(handler?.parentSpanId).to.equal(send?.spanId);
+    expect(named('INSERT users')?.parentSpanId).to.equal(handler?.spanId);
+    expect(emailer?.parentSpanId, 'context.send carried the handler context').to.equal(handler?.spanId);
+    expect(named('INSERT outbox')?.parentSpanId).to.equal(emailer?.spanId);
+    expect(new Set(trace!.spans.map((span) => span.traceId))).to.deep.equal(new Set([trace!.traceId]));
+    expect(new Set(trace!.spans.map((span) => span.service))).to.deep.equal(
+      new Set(['http client', trace!.servedBy, 'user-service', 'emailer']),
+    );
+    expect(trace!.spans.every((span) => span.error === null)).to.equal(true);
+    // Only the one mutation was traced: no other request's spans came back.
+    expect(trace!.spans.filter((span) => span.name === `send ${createUser}`)).to.have.length(1);
+
+    // The consumer starts, step by step.
+    const reply = trace!.starts.find((span) => span.name === 'start reply consumer');
+    expect(reply?.service).to.equal(trace!.servedBy);
+    expect(reply?.events.map((event) => event.name)).to.deep.equal(Object.values(CONSUMER_START_EVENTS));
+    expect(trace!.starts.map((span) => span.service)).to.include('user-service');
+
+    expect(existsSync(traceSvgPath)).to.equal(true);
+    const svg = readFileSync(traceSvgPath, 'utf8');
+    expect(svg).to.equal(trace!.svg);
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).to.equal(true);
+    for (const name of [
+      'POST /graphql createUser',
+      'mutation createUser',
+      `send ${createUser}`,
+      `process ${createUser}`,
+      `process ${sendEmail}`,
+      'start reply consumer',
+      'start request consumer',
+      'assigned → ready',
+    ]) {
+      expect(svg, name).to.include(`>${name}`);
+    }
   });
 
   it('leaves no service process behind', () => {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Controller, INestMicroservice, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { context, metrics, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, HrTime, metrics, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { DataPoint, Histogram, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
@@ -18,7 +18,7 @@ import { filter, firstValueFrom, share, Subscription } from 'rxjs';
 import { jsonCodec } from '../../lib/codecs';
 import { isRemoteError, isRequestTimeoutError } from '../../lib/errors';
 import { PubScribeServer } from '../../lib/nest';
-import { ATTRIBUTE_NAMES, METRIC_NAMES, openTelemetry } from '../../lib/opentelemetry';
+import { ATTRIBUTE_NAMES, CONSUMER_START_EVENTS, METRIC_NAMES, openTelemetry } from '../../lib/opentelemetry';
 import { createRequester, Requester } from '../../lib/requester';
 import { serve } from '../../lib/responder';
 import type { Telemetry } from '../../lib/telemetry';
@@ -192,8 +192,8 @@ describe('OpenTelemetry (real broker)', () => {
     // Both consumers' starts are traced, subscribe to ready, and the first request waited for it.
     const replyStart = spans('start reply consumer').find((span) => span.attributes[A.destination] === replies);
     const requestStart = spans('start request consumer').find((span) => span.attributes[A.destination] === requests);
-    expect(replyStart?.events.map((event) => event.name)).to.deep.equal(['ready']);
-    expect(requestStart?.events.map((event) => event.name)).to.deep.equal(['ready']);
+    expect(replyStart?.events.map((event) => event.name)).to.deep.equal(Object.values(CONSUMER_START_EVENTS));
+    expect(requestStart?.events.map((event) => event.name)).to.deep.equal(Object.values(CONSUMER_START_EVENTS));
     expect(send.events.map((event) => event.name)).to.include('reply consumer ready');
 
     const durations = await points(reader, METRIC_NAMES.requestDuration, requests);
@@ -206,6 +206,39 @@ describe('OpenTelemetry (real broker)', () => {
     const readyReply = await points(reader, METRIC_NAMES.consumerReadyTime, replies);
     expect(readyReply.map((point) => point.attributes[A.consumerRole])).to.deep.equal(['reply']);
     expect((readyReply[0].value as Histogram).sum).to.be.above(0);
+  });
+
+  it("the reply consumer's start is traced step by step at the moments they happened: assigned < positions fixed <= ready (the seed's figure 4)", async () => {
+    const replies = await createTopic('otel-start-replies', 3);
+    const requesting = requester(replies, telemetry, 30_000);
+    await firstValueFrom(requesting.warmUp());
+
+    await eventually(async () =>
+      spans('start reply consumer').some((span) => span.attributes[A.destination] === replies),
+    );
+    const start = spans('start reply consumer').find((span) => span.attributes[A.destination] === replies)!;
+    const E = CONSUMER_START_EVENTS;
+    expect(start.events.map((event) => event.name)).to.deep.equal([
+      E.logEndsRead,
+      E.joinStarted,
+      E.assigned,
+      E.positioned,
+      E.ready,
+    ]);
+    const nanos = ([seconds, nanoseconds]: HrTime) => BigInt(seconds) * 1_000_000_000n + BigInt(nanoseconds);
+    const at = (name: string) => nanos(start.events.find((event) => event.name === name)!.time);
+    const moments = start.events.map((event) => nanos(event.time));
+    expect(moments, 'in order').to.deep.equal([...moments].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    // Kafka calls the consumer started at assignment; pubscribe's positions come after, then ready.
+    expect(at(E.assigned) < at(E.positioned), 'assigned < positions fixed').to.equal(true);
+    expect(at(E.positioned) <= at(E.ready), 'positions fixed <= ready').to.equal(true);
+    // Every step lies inside the span, which runs from subscribe to ready.
+    expect(moments[0]! >= nanos(start.startTime), 'after the span start').to.equal(true);
+    expect(moments[moments.length - 1]! <= nanos(start.endTime), 'before the span end').to.equal(true);
+    expect(start.events.find((event) => event.name === E.assigned)?.attributes).to.deep.equal({
+      'pubscribe.partitions': 3,
+    });
+    expect(start.events.find((event) => event.name === E.ready)?.attributes).to.include({ 'pubscribe.partitions': 3 });
   });
 
   it('a handler error is recorded with its name on both spans; the caller gets a RemoteError', async () => {

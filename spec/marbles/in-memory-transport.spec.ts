@@ -82,6 +82,18 @@ describe('inMemoryTransport (marbles)', () => {
       });
     });
 
+    it('ready carries the timeline in scheduler time: the start-up window lies between the join and the assignment', () => {
+      scheduler.run(({ expectObservable }) => {
+        const transport = inMemoryTransport({ topics: { jobs: 1 }, scheduler, readyDelay: 3 });
+        const timelines = transport
+          .consume(privately('jobs'))
+          .pipe(map((event) => (event.type === 'ready' ? event.timeline : undefined)));
+        expectObservable(timelines, '-^-----!').toBe('----t--', {
+          t: { subscribedAt: 1, logEndsReadAt: 1, joinStartedAt: 1, assignedAt: 4, positionedAt: 4, readyAt: 4 },
+        });
+      });
+    });
+
     it("with startAt 'earliest', is positioned at the log start and delivers older records after ready", () => {
       scheduler.run(({ expectObservable }) => {
         const transport = inMemoryTransport({ topics: { jobs: 2 }, scheduler, readyDelay: 3 });

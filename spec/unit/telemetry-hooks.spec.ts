@@ -110,6 +110,33 @@ describe('telemetry hooks (in-memory transport, a test aid)', () => {
     ]);
   });
 
+  it('context.send: the records a handler sends carry its trace context, over headers of their own', async () => {
+    const transport = inMemoryTransport({ topics: { requests: 1, replies: 1, emails: 1 } });
+    const { telemetry } = recordingTelemetry();
+    subscriptions.add(
+      serve({
+        transport,
+        topic: 'requests',
+        groupId: 'responder',
+        requestCodec: stringCodec,
+        replyCodec: stringCodec,
+        handler: async (text, context) => {
+          await context.send([{ topic: 'emails', value: text, headers: { 'x-trace': 'own', kind: 'welcome' } }]);
+          return text;
+        },
+        telemetry,
+      }).subscribe(),
+    );
+    const requester = createRequester({ transport, replyTopic: 'replies', timeoutMs: 1_000, keepAliveMs: 0 });
+    subscriptions.add(() => requester.close());
+    await firstValueFrom(
+      requester.request({ topic: 'requests', value: 'hello', codec: stringCodec, replyCodec: stringCodec }),
+    );
+    const [sent] = transport.records('emails');
+    expect(sent?.headers['x-trace']?.toString()).to.equal('handler');
+    expect(sent?.headers['kind']?.toString()).to.equal('welcome');
+  });
+
   it('a handler error: failed on both sides with the error names; each ends once', async () => {
     const { calls, ask } = rig(async () => {
       throw new TypeError('no');

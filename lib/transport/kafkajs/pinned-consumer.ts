@@ -7,6 +7,8 @@ import type { ConsumerSubscription, TransportEvent } from '../transport.js';
 import { toConnectionError } from './kafkajs-errors.js';
 import { OffsetCommitter } from '../offset-committer.js';
 import { PositionTracker } from './position-tracker.js';
+import { ReadyTimelineRecorder } from '../ready-timeline.js';
+import { monotonicWallClock } from '../../time/wall-clock.js';
 import { absentTopics, confirmAbsent, unknownTopicError } from './topic-directory.js';
 import { toConsumedRecord } from './to-consumed-record.js';
 import { checkNamedPartitions, missingPartition, unknownPartitionError } from '../named-partitions.js';
@@ -43,6 +45,8 @@ interface ConsumerRun {
   readonly progress: Map<string, PartitionProgress>;
   /** Partitions paused because too many of their records are unacknowledged. */
   readonly throttled: Set<string>;
+  /** The moments of the start, for `ready`. */
+  readonly timeline: ReadyTimelineRecorder;
 }
 
 /**
@@ -123,6 +127,8 @@ function emitPositioned(
   positions: readonly PartitionPosition[],
   revoked: readonly TopicPartition[],
 ): void {
+  // Called once the seeks are made: the positions are fixed (marks after the first ready are ignored).
+  run.timeline.mark('positionedAt');
   if (subscription.membership === 'shared') {
     // The group remembers where this member started, so a partition that moves before anything
     // was processed continues here, not at the next owner's log end.
@@ -133,7 +139,7 @@ function emitPositioned(
       run.committer.processed(position.topic, position.partition, progress?.committable() ?? position.offset);
     }
   }
-  if (run.generation === 1) subscriber.next({ type: 'ready', positions });
+  if (run.generation === 1) subscriber.next({ type: 'ready', positions, timeline: run.timeline.ready() });
   else subscriber.next({ type: 'repinned', generation: run.generation, positions, revoked });
 }
 
@@ -169,6 +175,7 @@ function onJoin(
   event: ConsumerGroupJoinEvent,
 ): void {
   const assigned = assignmentOf(event);
+  run.timeline.mark('assignedAt');
   if (subscription.membership === 'private' && assigned.length < run.partitionCount)
     warnShared(run, subscription, assigned);
   const previous = run.owned;
@@ -329,6 +336,7 @@ export function pinnedConsumer(
 ): Observable<TransportEvent> {
   checkNamedPartitions(subscription);
   return new Observable<TransportEvent>((subscriber) => {
+    const timeline = new ReadyTimelineRecorder(monotonicWallClock());
     const consumer = kafka.consumer({
       groupId: subscription.groupId,
       sessionTimeout: subscription.sessionTimeoutMs ?? 30_000,
@@ -354,6 +362,7 @@ export function pinnedConsumer(
       closed: false,
       progress: new Map(),
       throttled: new Set(),
+      timeline,
     };
     const topic = subscription.topics[0];
     const removeJoin = run.consumer.on(run.consumer.events.GROUP_JOIN, (event) => {
@@ -380,7 +389,9 @@ export function pinnedConsumer(
       if (absent !== undefined) throw unknownTopicError(absent, 'start the consumer');
       if (run.closed) return;
       await seedPositions(run, subscription, scheduler);
+      timeline.mark('logEndsReadAt');
       if (run.closed) return;
+      timeline.mark('joinStartedAt');
       await run.consumer.connect();
       await run.consumer.subscribe({
         topics: [...subscription.topics],

@@ -12,6 +12,8 @@ import { PartitionProgress } from '../partition-progress.js';
 import type { ConsumedRecord, PartitionPosition, TopicPartition } from '../records.js';
 import type { ConsumerSubscription, TransportEvent } from '../transport.js';
 import { OffsetCommitter } from '../offset-committer.js';
+import { ReadyTimelineRecorder } from '../ready-timeline.js';
+import { monotonicWallClock } from '../../time/wall-clock.js';
 import { toPlatformaticConnectionError } from './platformatic-errors.js';
 import { toConsumedRecord } from './to-consumed-record.js';
 import { checkNamedPartitions, missingPartition, unknownPartitionError } from '../named-partitions.js';
@@ -54,6 +56,8 @@ interface StreamRun {
   /** Records of the current tick, per partition, emitted together as one batch. */
   readonly gathering: Map<string, ConsumedRecord[]>;
   flushScheduled: boolean;
+  /** The moments of the start, for `ready`. */
+  readonly timeline: ReadyTimelineRecorder;
 }
 
 const assignedPartitions = (consumer: Consumer): TopicPartition[] =>
@@ -81,6 +85,8 @@ function seek(run: StreamRun, positions: readonly PartitionPosition[]): void {
 }
 
 function emitPositioned(run: StreamRun, positions: readonly PartitionPosition[]): void {
+  // Called once the positions are written: they are fixed (marks after the first ready are ignored).
+  run.timeline.mark('positionedAt');
   const revoked = [...run.positioned]
     .filter((key) => !run.owned.has(key))
     .map((key) => {
@@ -95,7 +101,7 @@ function emitPositioned(run: StreamRun, positions: readonly PartitionPosition[])
       run.committer.processed(position.topic, position.partition, progress?.committable() ?? position.offset);
     }
   }
-  if (run.generation === 1) run.subscriber.next({ type: 'ready', positions });
+  if (run.generation === 1) run.subscriber.next({ type: 'ready', positions, timeline: run.timeline.ready() });
   else run.subscriber.next({ type: 'repinned', generation: run.generation, positions, revoked });
 }
 
@@ -113,6 +119,7 @@ function keepNamedPartitions(consumer: Consumer, partitions: readonly number[]):
 
 /** A join: from now on only the new assignment's records are delivered. */
 function onJoin(run: StreamRun): void {
+  run.timeline.mark('assignedAt');
   run.owned = new Set(assignedPartitions(run.consumer).map(partitionKey));
   for (const key of [...run.progress.keys()]) {
     if (run.owned.has(key)) continue;
@@ -281,6 +288,7 @@ export function pinnedStreamConsumer(
 ): Observable<TransportEvent> {
   checkNamedPartitions(subscription);
   return new Observable<TransportEvent>((subscriber) => {
+    const timeline = new ReadyTimelineRecorder(monotonicWallClock());
     const consumer = new GuardedConsumer<Buffer, Buffer, Buffer, Buffer>({
       ...client,
       groupId: subscription.groupId,
@@ -318,6 +326,7 @@ export function pinnedStreamConsumer(
       throttled: new Set(),
       gathering: new Map(),
       flushScheduled: false,
+      timeline,
     };
     const topic = subscription.topics[0];
     const fail = (what: string) => (error: unknown) => {
@@ -334,7 +343,9 @@ export function pinnedStreamConsumer(
 
     const started = (async () => {
       const seeded = await seedPositions(run);
+      timeline.mark('logEndsReadAt');
       if (run.closed) return;
+      timeline.mark('joinStartedAt');
       const stream = await consumer.consume({
         topics: [...subscription.topics],
         mode: MessagesStreamModes.MANUAL,
