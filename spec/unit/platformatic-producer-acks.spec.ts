@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ProduceAcks, type Producer } from '@platformatic/kafka';
 import { asyncScheduler } from 'rxjs';
-import { MissingTopics } from '../../lib/transport/kafkajs/topic-health';
+import { MissingTopics } from '../../lib/transport/topic-health';
 import { PlatformaticProducer } from '../../lib/transport/platformatic/platformatic-producer';
 
 type Sent = { readonly acks?: number; readonly messages: readonly unknown[] };

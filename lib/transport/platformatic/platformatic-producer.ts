@@ -1,6 +1,6 @@
 import { compatibilityPartitioner, type MessageToProduce, type Producer } from '@platformatic/kafka';
 import { ConnectionError, ProduceError, PubScribeError } from '../../errors/index.js';
-import { isLegalTopicName, MissingTopics } from '../kafkajs/topic-health.js';
+import { isLegalTopicName, MissingTopics } from '../topic-health.js';
 import type { OutgoingRecord, ProducedRecord } from '../records.js';
 import { platformaticReason, toPlatformaticProduceError } from './platformatic-errors.js';
 import { estimateRecordBytes } from './record-size.js';

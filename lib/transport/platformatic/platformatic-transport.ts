@@ -1,7 +1,7 @@
 import { Producer, ProduceAcks, type BaseOptions, type ProducerOptions } from '@platformatic/kafka';
 import { asyncScheduler, Observable, SchedulerLike } from 'rxjs';
 import { ClosedError } from '../../errors/index.js';
-import { MissingTopics } from '../kafkajs/topic-health.js';
+import { MissingTopics } from '../topic-health.js';
 import type { OutgoingRecord, ProducedRecord } from '../records.js';
 import type { ConsumerSubscription, ProduceOptions, Transport, TransportEvent } from '../transport.js';
 import { pinnedStreamConsumer } from './pinned-stream-consumer.js';
