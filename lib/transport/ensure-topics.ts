@@ -1,4 +1,4 @@
-import { isLegalTopicName } from './kafkajs/topic-health.js';
+import { isLegalTopicName } from './topic-health.js';
 import type { EnsureTopicsResult, TopicSpec } from './topic-spec.js';
 import type { Transport } from './transport.js';
 

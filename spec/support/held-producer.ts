@@ -1,5 +1,5 @@
 import type { PartitionMetadata } from 'kafkajs';
-import type { TopicFactsSource } from '../../lib/transport/kafkajs/coalescing-producer';
+import type { TopicFactsSource } from '../../lib/transport/bounded-producer/producer-client';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../lib/transport/record-size';
 
 /** Partition metadata of `count` partitions, each with a leader. */
@@ -19,7 +19,7 @@ export function partitionsOf(count: number): PartitionMetadata[] {
  */
 export function factsOf(
   topics: Readonly<Record<string, { partitions?: number; maxMessageBytes?: number }>>,
-): TopicFactsSource & {
+): TopicFactsSource<PartitionMetadata> & {
   readonly learned: string[];
 } {
   const learned: string[] = [];

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Producer, ProducerBatch, RecordMetadata } from 'kafkajs';
 import { asyncScheduler } from 'rxjs';
 import { CoalescingProducer } from '../../lib/transport/kafkajs/coalescing-producer';
-import { MissingTopics } from '../../lib/transport/kafkajs/topic-health';
+import { MissingTopics } from '../../lib/transport/topic-health';
 import { factsOf } from '../support/held-producer';
 
 /** A kafkajs producer whose sends complete when the test says so. */

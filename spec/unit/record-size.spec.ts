@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as fc from 'fast-check';
 import { Partitioners, type PartitionMetadata } from 'kafkajs';
-import { defaultPartitionChooser } from '../../lib/transport/kafkajs/partition-chooser';
+import { defaultPartitionChooser } from '../../lib/transport/bounded-producer/partition-chooser';
 import {
   RECORD_BATCH_OVERHEAD,
   recordBatchBytes,

@@ -1,4 +1,5 @@
 import { ConnectionError, ProduceError, PubScribeError, isPubScribeError } from '../../errors/index.js';
+import type { SendFailure } from '../bounded-producer/producer-client.js';
 
 interface KafkaJSErrorShape {
   readonly name?: string;
@@ -81,30 +82,24 @@ export function toProduceError(error: unknown, topic: string | undefined): PubSc
   return new ProduceError({ topic, retriable: shapeOf(error).retriable !== false, cause: error });
 }
 
-/**
- * What a failed `sendBatch` means for its records:
- * - `connection`: credentials, rights or a missing topic; the same for every record of the topic.
- * - `too-large`: the broker refused a record batch for its size (`MESSAGE_TOO_LARGE`,
- *   `RECORD_LIST_TOO_LARGE`); some record of the batch is to blame, or the topic's limit changed.
- * - `record`: the broker (or kafkajs, encoding it) refused some record of the batch for another
- *   reason that sending it again will not cure (`INVALID_RECORD`, `INVALID_TIMESTAMP`, a TypeError).
- * - `retriable`: a leader moved, a request timed out, the network failed: sending again may work.
- * - `fatal`: anything else; it is not the records' fault and retrying will not help.
- *
- * @internal
- */
-export type SendFailure = 'connection' | 'too-large' | 'record' | 'retriable' | 'fatal';
-
 const tooLargeTypes = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
 const recordTypes = new Set(['INVALID_RECORD', 'INVALID_TIMESTAMP']);
 const encodingErrors = new Set(['TypeError', 'RangeError']);
 /** kafkajs's wrappers: their `retriable` says whether kafkajs gave up, not whether the cause may pass. */
 const wrappers = new Set(['KafkaJSNumberOfRetriesExceeded', 'KafkaJSNonRetriableError']);
 
-/** @internal */
+/**
+ * What a failed `sendBatch` means for its records (see `SendFailure`): read from kafkajs's error
+ * names and the broker's error types (`MESSAGE_TOO_LARGE`, `INVALID_RECORD`, ...), through its
+ * wrappers and causes; a TypeError or RangeError from encoding is the record's fault.
+ *
+ * @internal
+ */
 export function sendFailure(error: unknown): SendFailure {
   if (isPubScribeError(error)) return error.retriable ? 'retriable' : 'fatal';
-  if (connectionReason(error) !== 'network') return 'connection';
+  const reason = connectionReason(error);
+  if (reason === 'unknown-topic') return 'unknown-topic';
+  if (reason !== 'network') return 'refused';
   const chain = causeChain(error);
   for (const link of chain) if (link.type !== undefined && tooLargeTypes.has(link.type)) return 'too-large';
   for (const link of chain) if (link.type !== undefined && recordTypes.has(link.type)) return 'record';

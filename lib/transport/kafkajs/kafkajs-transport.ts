@@ -14,14 +14,15 @@ import type {
   TransportFailure,
 } from '../transport.js';
 import { CoalescingProducer } from './coalescing-producer.js';
-import { customPartitionChooser, defaultPartitionChooser } from './partition-chooser.js';
+import { defaultPartitionChooser } from '../bounded-producer/partition-chooser.js';
+import { produceRetry, ProduceRetryOptions } from '../bounded-producer/produce-retry.js';
+import { MissingTopics } from '../topic-health.js';
+import { customPartitionChooser } from './partition-chooser.js';
 import { leaseConsumer } from './lease-consumer.js';
 import { pinnedConsumer } from './pinned-consumer.js';
-import { produceRetry, ProduceRetryOptions } from './produce-retry.js';
 import { TopicCatalog } from './topic-catalog.js';
 import { KafkajsLogBridge } from './kafkajs-log-bridge.js';
 import { ensureKafkaTopics } from './kafkajs-topics.js';
-import { MissingTopics } from './topic-health.js';
 
 /** The default of `maxRequestBytes`: 16 MiB, far below the broker's `socket.request.max.bytes` (100 MiB). */
 const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;

@@ -6,31 +6,9 @@ import type { Admin, ConfigResourceTypes, Kafka, PartitionMetadata } from 'kafka
  * and `ConfigResourceTypes` comes after it.
  */
 const TOPIC_RESOURCE = 2 as ConfigResourceTypes.TOPIC;
+import type { TopicFactsSource, TopicLesson } from '../bounded-producer/producer-client.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../record-size.js';
 import { connectionReason } from './kafkajs-errors.js';
-
-/**
- * What the producer needs to know about a topic to build record batches the broker accepts.
- *
- * @internal
- */
-export interface TopicFacts {
-  /** The topic's `max.message.bytes`: the largest record batch one partition accepts. */
-  readonly maxMessageBytes: number;
-  /** The topic's partitions, to pick each record's partition; undefined when they could not be read. */
-  readonly partitions?: PartitionMetadata[];
-  /** Ids of the partitions that have a leader, where kafkajs spreads records without a key. */
-  readonly available?: readonly number[];
-}
-
-/**
- * What learning a topic found: its facts, or that it does not exist (with the broker's error).
- *
- * @internal
- */
-export type TopicLesson =
-  | { readonly found: true; readonly facts: TopicFacts; readonly complete: boolean }
-  | { readonly found: false; readonly error: unknown };
 
 /**
  * Reads a topic's `max.message.bytes` (describeConfigs) and its partitions (metadata) with an admin
@@ -41,7 +19,7 @@ export type TopicLesson =
  *
  * @internal
  */
-export class TopicCatalog {
+export class TopicCatalog implements TopicFactsSource<PartitionMetadata> {
   private admin: Admin | undefined;
   private connecting: Promise<Admin> | undefined;
 
@@ -52,7 +30,7 @@ export class TopicCatalog {
   ) {}
 
   /** Learns a topic's facts; never rejects. */
-  async learn(topic: string): Promise<TopicLesson> {
+  async learn(topic: string): Promise<TopicLesson<PartitionMetadata>> {
     let admin: Admin;
     try {
       admin = await this.connect();

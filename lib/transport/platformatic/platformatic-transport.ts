@@ -1,8 +1,18 @@
-import { Producer, ProduceAcks, type BaseOptions, type ProducerOptions } from '@platformatic/kafka';
+import {
+  compatibilityPartitioner,
+  Producer,
+  ProduceAcks,
+  type BaseOptions,
+  type ClusterPartitionMetadata,
+  type Partitioner,
+  type ProducerOptions,
+} from '@platformatic/kafka';
 import { asyncScheduler, Observable, SchedulerLike } from 'rxjs';
 import { ClosedError } from '../../errors/index.js';
-import { MissingTopics } from '../kafkajs/topic-health.js';
+import { BoundedProducer } from '../bounded-producer/bounded-producer.js';
+import { produceRetry, type ProduceRetryOptions } from '../bounded-producer/produce-retry.js';
 import type { OutgoingRecord, ProducedRecord } from '../records.js';
+import { MissingTopics } from '../topic-health.js';
 import type {
   ConsumerSubscription,
   LeaseEvent,
@@ -13,7 +23,24 @@ import type {
 } from '../transport.js';
 import { platformaticLease } from './lease-group.js';
 import { pinnedStreamConsumer } from './pinned-stream-consumer.js';
-import { PlatformaticProducer } from './platformatic-producer.js';
+import { PlatformaticProducerClient, type PlatformaticMessage } from './platformatic-producer-client.js';
+import { PlatformaticTopicCatalog } from './platformatic-topic-catalog.js';
+
+/** The default of `maxRequestBytes`: 16 MiB, far below the broker's `socket.request.max.bytes` (100 MiB). */
+const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+/** The smallest `maxRequestBytes` accepted: room for a request's own bytes and a small record batch. */
+const MIN_MAX_REQUEST_BYTES = 4096;
+
+/**
+ * Where a record goes when the transport could not learn its topic's partitions (it picks them
+ * itself otherwise): Kafka's Java partitioner for a keyed record (the client reduces the hash
+ * modulo the partition count), round robin otherwise.
+ */
+function fallbackPartitioner(): Partitioner<Buffer, Buffer, Buffer, Buffer> {
+  let next = 0;
+  return (message, key) =>
+    key === undefined ? (next = (next + 1) & 0x7fffffff) : compatibilityPartitioner(message, key);
+}
 
 /**
  * Options of {@link platformaticTransport}.
@@ -28,18 +55,30 @@ export interface PlatformaticTransportOptions {
    */
   readonly client: BaseOptions;
   /**
-   * Producer settings (`acks`, `compression`, `idempotent`, ...). Default: acks from all in-sync
-   * replicas, no auto topic creation. Serializers and partitioners are the transport's own.
+   * Producer settings (`acks`, `idempotent`, `retries`, ...). Default: acks from all in-sync
+   * replicas, no auto topic creation, and the client's own retries off (`retries: 0`, unless
+   * `idempotent`): the transport retries failures that usually pass itself, within each call's
+   * deadline (see `produceRetry`), where the client's retries would run on past it. Set `retries`
+   * here to have the client retry as well. Serializers and partitioners are the transport's own.
+   * With `compression`, batches are still bounded by their uncompressed size.
    */
   readonly producer?: Omit<
     Partial<ProducerOptions<Buffer, Buffer, Buffer, Buffer>>,
     'serializers' | 'partitioner' | 'clientId' | 'bootstrapBrokers'
   >;
-  /** Produce requests outstanding at once. Default 4. */
+  /** Produce batches outstanding at once. Default 4. */
   readonly maxInFlightBatches?: number;
-  /** Estimated bytes after which a coalesced produce request is closed. Default 1 MiB (the broker's default limit). */
-  readonly maxBatchBytes?: number;
-  /** Runs the transport's own waits (how long a missing topic is remembered). Default `asyncScheduler`. */
+  /**
+   * The largest produce request the transport builds, in bytes, all topics and partitions
+   * together (each partition's record batch is also kept within its topic's `max.message.bytes`,
+   * learned once per topic). A record too large to fit alone fails at once with a `ProduceError`
+   * (`reason: 'record-too-large'`). Keep it below the broker's `socket.request.max.bytes`
+   * (100 MiB by default). Default 16 MiB.
+   */
+  readonly maxRequestBytes?: number;
+  /** How produce failures that usually pass are retried; see {@link ProduceRetryOptions}. */
+  readonly produceRetry?: ProduceRetryOptions;
+  /** Runs the transport's own waits (retry back-off, how long a missing topic is remembered). Default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
 }
 
@@ -49,6 +88,13 @@ export interface PlatformaticTransportOptions {
  * committed offsets, per-record acknowledgement) on a maintained pure-JavaScript client. Import it
  * from `pubscribe/platformatic`; `@platformatic/kafka` (^1.35, Node 20.19+) is an optional peer.
  * Nothing connects until the first produce or consumer subscription.
+ *
+ * Its producer is the kafkajs transport's, on this client: records produced while earlier sends
+ * are in flight go together in one produce request, each partition's record batch within the
+ * topic's `max.message.bytes` (read once per topic), the request within `maxRequestBytes`. A
+ * record too large alone fails alone, at once, with a `ProduceError` whose `reason` is
+ * `'record-too-large'`; a record the broker refuses fails alone too, and the records sent with it
+ * are sent again. Failures that usually pass are retried within each call's deadline.
  *
  * @example
  * import { platformaticTransport } from 'pubscribe/platformatic';
@@ -67,11 +113,35 @@ export interface PlatformaticTransportOptions {
 export function platformaticTransport(options: PlatformaticTransportOptions): Transport {
   const scheduler = options.scheduler ?? asyncScheduler;
   const client: BaseOptions = { ...options.client, autocreateTopics: false };
+  const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+  if (!Number.isSafeInteger(maxRequestBytes) || maxRequestBytes < MIN_MAX_REQUEST_BYTES) {
+    throw new RangeError(
+      `platformaticTransport: \`maxRequestBytes\` must be a whole number from ${MIN_MAX_REQUEST_BYTES}, got ${maxRequestBytes}.`,
+    );
+  }
+  const retry = produceRetry(options.produceRetry, 'platformaticTransport');
   const acks = options.producer?.idempotent ? ProduceAcks.ALL : (options.producer?.acks ?? ProduceAcks.ALL);
-  const producer = new PlatformaticProducer(
-    new Producer<Buffer, Buffer, Buffer, Buffer>({ ...options.producer, acks, ...client }),
+  const producer = new BoundedProducer<PlatformaticMessage, ClusterPartitionMetadata>(
+    new PlatformaticProducerClient(
+      new Producer<Buffer, Buffer, Buffer, Buffer>({
+        ...client,
+        retries: 0,
+        ...options.producer,
+        acks,
+        autocreateTopics: false,
+        partitioner: fallbackPartitioner(),
+      }),
+      acks,
+    ),
+    new PlatformaticTopicCatalog(client),
     new MissingTopics(scheduler),
-    { maxInFlight: options.maxInFlightBatches ?? 4, maxBatchBytes: options.maxBatchBytes ?? 1_048_576, acks },
+    {
+      scheduler,
+      maxInFlight: options.maxInFlightBatches,
+      maxRequestBytes,
+      retry,
+      factsMaxAgeMs: options.producer?.metadataMaxAge ?? options.client.metadataMaxAge,
+    },
   );
   const teardowns = new Set<Promise<void>>();
   const live = new Set<() => void>();
@@ -93,10 +163,9 @@ export function platformaticTransport(options: PlatformaticTransportOptions): Tr
     });
 
   return {
-    // The deadline is not used yet: the client's own retry budget (`client.retries`) applies.
-    produce(records: readonly OutgoingRecord[], _options?: ProduceOptions): Promise<readonly ProducedRecord[]> {
+    produce(records: readonly OutgoingRecord[], produceOptions?: ProduceOptions): Promise<readonly ProducedRecord[]> {
       if (closed) return Promise.reject(new ClosedError({ what: 'transport', topic: records[0]?.topic }));
-      return producer.produce(records);
+      return producer.produce(records, produceOptions);
     },
     consume(subscription: ConsumerSubscription): Observable<TransportEvent> {
       return untilClosed(pinnedStreamConsumer(client, subscription, teardowns), subscription.topics[0]);
@@ -108,7 +177,7 @@ export function platformaticTransport(options: PlatformaticTransportOptions): Tr
       closed = true;
       for (const stop of [...live]) stop();
       await Promise.all([...teardowns]);
-      await producer.close();
+      await producer.disconnect();
     },
   };
 }

@@ -1,27 +1,27 @@
-import type { Message } from 'kafkajs';
 import type { OutgoingRecord, ProducedRecord } from '../records.js';
-import type { TopicFacts } from './topic-catalog.js';
+import type { TopicFacts } from './producer-client.js';
 
 /** The partition of a record is chosen when its topic's partitions are known. */
 export const UNCHOSEN = -2;
-/** The record goes without a partition: kafkajs picks one (the topic's partitions are unknown). */
-export const KAFKAJS_CHOOSES = -1;
+/** The record goes without a partition: the client picks one (the topic's partitions are unknown). */
+export const CLIENT_CHOOSES = -1;
 
 /**
- * A record waiting to be produced, with what batching needs to know about it.
+ * A record waiting to be produced, with what batching needs to know about it. `M` is the
+ * client's form of the record, `P` its description of a partition.
  *
  * @internal
  */
-export interface PendingRecord {
+export interface PendingRecord<M = unknown, P = unknown> {
   readonly record: OutgoingRecord;
-  /** What kafkajs sends; its `partition` is set once chosen. */
-  readonly message: Message;
+  /** What the client sends; its `partition` is set once chosen. */
+  readonly message: M;
   /** The record's encoded size less its offset delta and length varint (see `recordBodyBytes`). */
   readonly body: number;
-  readonly topic: TopicState;
+  readonly topic: TopicState<P>;
   /** Wall-clock time after which a retriable failure is no longer retried. */
   readonly deadline: number;
-  /** The chosen partition, or `UNCHOSEN`, or `KAFKAJS_CHOOSES`. */
+  /** The chosen partition, or `UNCHOSEN`, or `CLIENT_CHOOSES`. */
   partition: number;
   /** How many times a retriable failure sent it back to the queue. */
   retries: number;
@@ -37,20 +37,27 @@ export const slotOf = (pending: PendingRecord): number =>
   pending.topic.facts?.partitions === undefined || pending.partition < 0 ? 0 : pending.partition;
 
 /**
+ * A topic's entry in a produce request, besides its partitions: its name and its partition count.
+ * Produce v7 (kafkajs) spends 2 + name + 4 bytes; the flexible versions (v9 on, @platformatic/kafka)
+ * a compact name (up to 2 + name), a compact count (up to 5) and tagged fields (1). The larger.
+ */
+const topicEntryBytes = (name: string): number => 2 + Buffer.byteLength(name, 'utf8') + 6;
+
+/**
  * What the producer keeps per topic: its facts and the scratch space of the batch being built.
  *
  * @internal
  */
-export interface TopicState {
+export interface TopicState<P = unknown> {
   readonly name: string;
-  /** The topic's entry in a produce request: its name (2 + length) and its partition count (4). */
+  /** The topic's entry in a produce request: its name and its partition count. */
   readonly requestBytes: number;
   /** Undefined until learned for the first time; records of the topic wait until then. */
-  facts: TopicFacts | undefined;
+  facts: TopicFacts<P> | undefined;
   /** Wall-clock time after which the facts are learned again. */
   refreshAt: number;
   learning: Promise<void> | undefined;
-  /** A batch to the topic was acknowledged: kafkajs holds its metadata. */
+  /** A batch to the topic was acknowledged: the client holds its metadata. */
   acknowledged: boolean;
   /** While above 0 the topic's queued records wait: its first batch, a retry back-off or an isolation is under way. */
   holds: number;
@@ -58,7 +65,7 @@ export interface TopicState {
   readonly slotHolds: Map<number, number>;
   /** The batch the scratch fields below belong to. */
   stamp: number;
-  /** Per partition slot (the partition, or 0 when kafkajs chooses): the batch its scratch belongs to. */
+  /** Per partition slot (the partition, or 0 when the client chooses): the batch its scratch belongs to. */
   readonly slotStamps: number[];
   /** Per slot: bytes of its record batch so far, batch header included. */
   readonly slotBytes: number[];
@@ -69,10 +76,10 @@ export interface TopicState {
 }
 
 /** @internal */
-export function topicState(name: string): TopicState {
+export function topicState<P>(name: string): TopicState<P> {
   return {
     name,
-    requestBytes: 2 + Buffer.byteLength(name, 'utf8') + 4,
+    requestBytes: topicEntryBytes(name),
     facts: undefined,
     refreshAt: 0,
     learning: undefined,

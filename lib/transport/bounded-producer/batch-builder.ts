@@ -1,7 +1,8 @@
 import { ProduceError } from '../../errors/index.js';
 import { RECORD_BATCH_OVERHEAD, recordBytesAt } from '../record-size.js';
-import { KAFKAJS_CHOOSES, PendingRecord, slotOf, TopicState, UNCHOSEN } from './pending-record.js';
+import { CLIENT_CHOOSES, PendingRecord, slotOf, TopicState, UNCHOSEN } from './pending-record.js';
 import type { PartitionChooser } from './partition-chooser.js';
+import type { ClientMessage } from './producer-client.js';
 
 /**
  * A produce request's own bytes, besides its topics: size, API key and version, correlation id,
@@ -11,8 +12,12 @@ import type { PartitionChooser } from './partition-chooser.js';
  */
 export const REQUEST_OVERHEAD_BYTES = 1024;
 
-/** A partition's entry in a produce request, besides its record batch: partition id and record set size. */
-export const PARTITION_ENTRY_BYTES = 8;
+/**
+ * A partition's entry in a produce request, besides its record batch: partition id (4) and record
+ * set size (4 in produce v7, kafkajs's; up to 5 as a compact varint, and 1 of tagged fields, in the
+ * flexible versions, @platformatic/kafka's). The larger.
+ */
+export const PARTITION_ENTRY_BYTES = 10;
 
 /**
  * Why a record can never be sent: it is larger alone than its topic's `max.message.bytes` or than
@@ -21,7 +26,7 @@ export const PARTITION_ENTRY_BYTES = 8;
  * @internal
  */
 export function oversize(
-  topic: TopicState,
+  topic: TopicState<unknown>,
   pending: Pick<PendingRecord, 'body' | 'record'>,
   maxRequestBytes: number,
 ): ProduceError | undefined {
@@ -63,12 +68,12 @@ export function tooLarge(
  *
  * @internal
  */
-export class BatchBuilder {
+export class BatchBuilder<M extends ClientMessage, P> {
   private stamp = 0;
 
   constructor(
     private readonly maxRequestBytes: number,
-    private readonly choose: PartitionChooser,
+    private readonly choose: PartitionChooser<M, P>,
   ) {}
 
   /**
@@ -77,12 +82,12 @@ export class BatchBuilder {
    * that threw).
    */
   build(
-    queue: readonly PendingRecord[],
-    refuse: (pending: PendingRecord, error: unknown) => void,
-  ): { readonly batch: PendingRecord[]; readonly held: PendingRecord[] } {
+    queue: readonly PendingRecord<M, P>[],
+    refuse: (pending: PendingRecord<M, P>, error: unknown) => void,
+  ): { readonly batch: PendingRecord<M, P>[]; readonly held: PendingRecord<M, P>[] } {
     const stamp = ++this.stamp;
-    const batch: PendingRecord[] = [];
-    const held: PendingRecord[] = [];
+    const batch: PendingRecord<M, P>[] = [];
+    const held: PendingRecord<M, P>[] = [];
     let requestBytes = REQUEST_OVERHEAD_BYTES;
     let full = false;
     for (const pending of queue) {
@@ -142,13 +147,13 @@ export class BatchBuilder {
 
   /**
    * Sets the record's partition: its own, or the partitioner's choice, which must be a partition
-   * of the topic. Without the topic's partitions, a record without one is left to kafkajs.
+   * of the topic. Without the topic's partitions, a record without one is left to the client.
    */
-  private choosePartition(topic: TopicState, pending: PendingRecord): ProduceError | undefined {
+  private choosePartition(topic: TopicState<P>, pending: PendingRecord<M, P>): ProduceError | undefined {
     const facts = topic.facts!;
-    const own = pending.message.partition;
+    const own = pending.message.partition ?? undefined;
     if (facts.partitions === undefined && own === undefined) {
-      pending.partition = KAFKAJS_CHOOSES;
+      pending.partition = CLIENT_CHOOSES;
       return undefined;
     }
     let partition: number;

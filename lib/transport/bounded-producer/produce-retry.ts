@@ -1,5 +1,5 @@
 /**
- * How the kafkajs transport retries a produce that failed with an error that usually passes (a
+ * How a transport retries a produce that failed with an error that usually passes (a
  * leader moving, a request timing out, the network). Each call's `deadline` bounds its retries;
  * a call without one gets `budgetMs`.
  *
@@ -27,19 +27,23 @@ export interface ProduceRetry {
   readonly maxBackoffMs: number;
 }
 
-const nonNegative = (name: string, value: number): number => {
+const nonNegative = (owner: string, name: string, value: number): number => {
   if (!Number.isFinite(value) || value < 0) {
-    throw new RangeError(`kafkajsTransport: \`produceRetry.${name}\` must be a finite number from 0, got ${value}.`);
+    throw new RangeError(`${owner}: \`produceRetry.${name}\` must be a finite number from 0, got ${value}.`);
   }
   return value;
 };
 
-/** Options normalised once; bad values throw at once. @internal */
-export function produceRetry(options: ProduceRetryOptions = {}): ProduceRetry {
+/**
+ * Options normalised once; bad values throw at once, naming `owner` (the transport's factory).
+ *
+ * @internal
+ */
+export function produceRetry(options: ProduceRetryOptions = {}, owner = 'kafkajsTransport'): ProduceRetry {
   return {
-    budgetMs: nonNegative('budgetMs', options.budgetMs ?? 30_000),
-    initialBackoffMs: nonNegative('initialBackoffMs', options.initialBackoffMs ?? 100),
-    maxBackoffMs: nonNegative('maxBackoffMs', options.maxBackoffMs ?? 5_000),
+    budgetMs: nonNegative(owner, 'budgetMs', options.budgetMs ?? 30_000),
+    initialBackoffMs: nonNegative(owner, 'initialBackoffMs', options.initialBackoffMs ?? 100),
+    maxBackoffMs: nonNegative(owner, 'maxBackoffMs', options.maxBackoffMs ?? 5_000),
   };
 }
 
