@@ -11,6 +11,7 @@ import { startResponder } from '../support/echo-responder';
 import { uniqueName, withAdmin } from '../support/kafka-fixtures';
 import { LeasedInstance, leasesSettle, type LeasedLoadOptions } from '../support/leased-load';
 import { testBrokers } from '../support/test-brokers';
+import { eventually } from '../support/test-transport';
 import { transportKinds, type TransportUnderTest } from '../support/transport-kinds';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -173,3 +174,34 @@ for (const kind of transportKinds.filter((candidate) => candidate.real)) {
     });
   });
 }
+
+describe('one lease group, members on both transports (real broker)', () => {
+  it('a kafkajs member and a @platformatic/kafka member share the partitions out between them', async function () {
+    this.timeout(60_000);
+    const [kafkajsSide, platformaticSide] = transportKinds.filter((kind) => kind.real).map((kind) => kind.open());
+    try {
+      const topic = await kafkajsSide!.topic('leases-mixed', 4);
+      const subscription = {
+        topic,
+        groupId: uniqueName('leases-mixed'),
+        sessionTimeoutMs: 10_000,
+        heartbeatIntervalMs: 300,
+      };
+      const held: Record<string, readonly number[]> = {};
+      const subscriptions = [kafkajsSide!, platformaticSide!].map((side, index) =>
+        side.transport.lease!(subscription).subscribe((event) => (held[index] = event.partitions)),
+      );
+      try {
+        const split = () =>
+          (held[0]?.length ?? 0) > 0 &&
+          (held[1]?.length ?? 0) > 0 &&
+          [...held[0]!, ...held[1]!].sort().join() === '0,1,2,3';
+        expect(await eventually(async () => split(), 30_000, 50), JSON.stringify(held)).to.equal(true);
+      } finally {
+        for (const handle of subscriptions) handle.unsubscribe();
+      }
+    } finally {
+      await Promise.all([kafkajsSide!.transport.close(), platformaticSide!.transport.close()]);
+    }
+  });
+});
