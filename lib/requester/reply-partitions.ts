@@ -32,7 +32,7 @@ export class ReplyPartitions {
     const what = 'createRequester: `replyPartition`';
     const list: readonly unknown[] = typeof option === 'number' ? [option] : option;
     if (!Array.isArray(list)) {
-      throw new TypeError(`${what} must be a partition number or an array of them, got ${typeof option}.`);
+      throw new TypeError(`${what} must be a partition number, an array of them, or 'auto', got ${typeof option}.`);
     }
     if (list.length === 0) {
       throw new RangeError(

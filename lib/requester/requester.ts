@@ -17,12 +17,14 @@ import {
 import { isEndMarker } from '../protocol/end-marker.js';
 import { remoteErrorOf } from '../protocol/error-reply.js';
 import type { ConsumedRecord, OutgoingRecord } from '../transport/records.js';
-import type { ConsumerSubscription, Transport } from '../transport/transport.js';
+import type { ConsumerSubscription, LeaseSubscription, Transport } from '../transport/transport.js';
 import { newCorrelationId } from './correlation-id.js';
 import { PendingEntry, PendingRequests } from './pending-requests.js';
 import { ReplyListener } from './reply-listener.js';
 import { ReplyPartitions } from './reply-partitions.js';
-import type { ReplyStamp } from './reply-reader.js';
+import type { ReplyReader, ReplyStamp } from './reply-reader.js';
+import { LeasedReplyListener } from './leased-reply-listener.js';
+import { stderrLogger, type Logger } from '../logging/index.js';
 import { wallClock } from '../time/wall-clock.js';
 import { noTelemetry } from '../telemetry/no-telemetry.js';
 import type { RequestOutcome, Telemetry } from '../telemetry/telemetry.js';
@@ -55,8 +57,30 @@ export interface RequesterOptions {
    * 'unknown-partition'`); an empty list, a number that is not a whole number from 0, or one
    * named twice throws from `createRequester`. New in 0.2.0: a list, and reading only these
    * partitions (a single partition used to name the header alone, while every partition was read).
+   *
+   * `'auto'` (since 0.2.0): the instances sharing the reply topic lease its partitions from one
+   * another through a consumer group used for coordination only (`leaseGroupId`); each reads the
+   * partitions it leases and stamps each request, when it is sent, with one whose reader is ready.
+   * A partition whose lease moves is read until the last request stamped with it has ended, so
+   * nothing is lost while instances come and go. An instance that leases none (more instances
+   * than partitions) reads the whole topic, stamps nothing and warns through `logger`. Needs a
+   * transport with `lease` (all of pubscribe's have it).
    */
-  readonly replyPartition?: number | readonly number[];
+  readonly replyPartition?: number | readonly number[] | 'auto';
+  /**
+   * With `replyPartition: 'auto'`: the lease group every instance sharing the reply topic joins.
+   * Default `pubscribe-reply-leases-<replyTopic>`.
+   *
+   * @since 0.2.0
+   */
+  readonly leaseGroupId?: string;
+  /**
+   * Where the requester's own warnings go (with `replyPartition: 'auto'`, an instance that leases
+   * no partition). Default: standard error, warnings and worse.
+   *
+   * @since 0.2.0
+   */
+  readonly logger?: Logger;
   /** Default time a request may take, from subscribe to reply. Default 5000 ms. */
   readonly timeoutMs?: number;
   /** Requests pending at once before new ones fail with an OverloadedError. Default 10 000. */
@@ -184,7 +208,14 @@ export function createRequester(options: RequesterOptions): Requester {
   if (!replyTopic) throw new TypeError('createRequester: `replyTopic` is required.');
   if (!(maxInFlight > 0)) throw new RangeError('createRequester: `maxInFlight` must be positive.');
   if (!(defaultTimeoutMs > 0)) throw new RangeError('createRequester: `timeoutMs` must be positive.');
-  const replyPartitions = ReplyPartitions.of(options.replyPartition);
+  const leased = options.replyPartition === 'auto';
+  const replyPartitions = leased ? undefined : ReplyPartitions.of(options.replyPartition);
+  if (leased && !options.transport.lease) {
+    throw new TypeError(
+      "createRequester: `replyPartition: 'auto'` needs a transport with `lease()`, which this one lacks: " +
+        'name the reply partitions instead, or use a transport of pubscribe.',
+    );
+  }
 
   const telemetry = options.telemetry ?? noTelemetry;
   const pending = new PendingRequests(
@@ -215,30 +246,55 @@ export function createRequester(options: RequesterOptions): Requester {
             scheduler,
           ),
         ),
+    ...(transport.lease ? { lease: (subscription: LeaseSubscription) => transport.lease!(subscription) } : {}),
     close: () => transport.close(),
   };
-  const listener = new ReplyListener(
-    replyTransport,
-    {
-      topics: [replyTopic],
-      groupId: options.groupId ?? `pubscribe-replies-${newCorrelationId()}`,
-      membership: 'private',
-      ...(replyPartitions === undefined ? {} : { partitions: replyPartitions.partitions }),
-      // A reply consumer that crashed rejoins as a new member, and its group waits for the old
-      // member's session to expire before replies flow again: keep that wait short (kafkajs's
-      // default is 30 s). The broker's floor, group.min.session.timeout.ms, is 6 s by default.
-      sessionTimeoutMs: 10_000,
-      heartbeatIntervalMs: 1_000,
-      ...options.consumer,
-    },
-    (record) => pending.dispatch(record),
-    options.keepAliveMs ?? 30_000,
-    scheduler,
-    (error) => {
-      for (const fail of [...failers]) fail(error);
-    },
-    replyPartitions && (() => replyPartitions.next()),
-  );
+  const readerSubscription: ConsumerSubscription = {
+    topics: [replyTopic],
+    groupId: options.groupId ?? `pubscribe-replies-${newCorrelationId()}`,
+    membership: 'private',
+    ...(replyPartitions === undefined ? {} : { partitions: replyPartitions.partitions }),
+    // A reply consumer that crashed rejoins as a new member, and its group waits for the old
+    // member's session to expire before replies flow again: keep that wait short (kafkajs's
+    // default is 30 s). The broker's floor, group.min.session.timeout.ms, is 6 s by default.
+    sessionTimeoutMs: 10_000,
+    heartbeatIntervalMs: 1_000,
+    ...options.consumer,
+  };
+  const dispatch = (record: ConsumedRecord) => pending.dispatch(record);
+  const keepAliveMs = options.keepAliveMs ?? 30_000;
+  const failAll = (error: unknown) => {
+    for (const fail of [...failers]) fail(error);
+  };
+  const listener: ReplyReader = leased
+    ? new LeasedReplyListener(
+        replyTransport,
+        {
+          topic: replyTopic,
+          groupId: options.leaseGroupId ?? `pubscribe-reply-leases-${replyTopic}`,
+          // A killed instance's leases move after this: its partitions are stamped by nobody meanwhile.
+          sessionTimeoutMs: readerSubscription.sessionTimeoutMs,
+          heartbeatIntervalMs: readerSubscription.heartbeatIntervalMs,
+          ...(readerSubscription.metadataMaxAgeMs === undefined
+            ? {}
+            : { metadataMaxAgeMs: readerSubscription.metadataMaxAgeMs }),
+        },
+        readerSubscription,
+        dispatch,
+        keepAliveMs,
+        scheduler,
+        failAll,
+        options.logger ?? stderrLogger('warn'),
+      )
+    : new ReplyListener(
+        replyTransport,
+        readerSubscription,
+        dispatch,
+        keepAliveMs,
+        scheduler,
+        failAll,
+        replyPartitions && (() => replyPartitions.next()),
+      );
   // Whoever waits on the reply consumer: failed together when it fails or the requester closes.
   const failers = new Set<(error: unknown) => void>();
   let closed = false;

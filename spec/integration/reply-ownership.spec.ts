@@ -1,14 +1,17 @@
 /**
  * Scaling out without fan-out (docs/scaling.md): 8 requester instances share one 8-partition reply
- * topic. When each owns a partition (`replyPartition: i`), none decodes another's replies; when
- * every one reads the whole topic, each decodes 8 times its own traffic and drops 7/8 as foreign.
+ * topic. When each owns a partition (`replyPartition: i`, or one leased with `'auto'`), none
+ * decodes another's replies; when every one reads the whole topic, each decodes 8 times its own
+ * traffic and drops 7/8 as foreign.
  */
 import { expect } from 'chai';
+import { AssignerProtocol } from 'kafkajs';
 import { firstValueFrom, Subscription } from 'rxjs';
+import { silentLogger } from '../../lib/logging';
 import { createRequester, type Requester, type RequesterMetrics } from '../../lib/requester';
 import type { Transport } from '../../lib/transport/transport';
 import { pingCodec, pongCodec, startResponder, type Pong } from '../support/echo-responder';
-import { uniqueName } from '../support/kafka-fixtures';
+import { uniqueName, withAdmin } from '../support/kafka-fixtures';
 import { recordsPerPartition } from '../support/nest-fixtures';
 import { eventually, inParallel } from '../support/test-transport';
 import { transportKinds } from '../support/transport-kinds';
@@ -16,6 +19,26 @@ import { transportKinds } from '../support/transport-kinds';
 const INSTANCES = 8;
 const REQUESTS = 250;
 const IN_FLIGHT = 25;
+
+/** Who reads which reply partition: instance i owns i, everyone reads all, or leases. */
+type Mode = 'owned' | 'shared' | 'leased';
+
+/** Waits until every member of the lease group holds exactly one partition of `topic`. */
+function settled(groupId: string, topic: string): Promise<boolean> {
+  return eventually(
+    () =>
+      withAdmin(async (admin) => {
+        const [group] = (await admin.describeGroups([groupId])).groups;
+        if (group?.state !== 'Stable' || group.members.length !== INSTANCES) return false;
+        const held = group.members.map(
+          (member) => AssignerProtocol.MemberAssignment.decode(member.memberAssignment)?.assignment[topic] ?? [],
+        );
+        return held.every((partitions) => partitions.length === 1);
+      }),
+    30_000,
+    100,
+  );
+}
 
 interface Run {
   /** Per instance, its answers in request order. */
@@ -42,17 +65,21 @@ function report(label: string, { metrics, elapsedMs }: Run): void {
  * sends `REQUESTS` from each at once, and waits until each has read every reply it is going to
  * read: its own, plus the others' on the partitions it reads.
  */
-async function run(transport: Transport, requestTopic: string, replyTopic: string, owned: boolean): Promise<Run> {
+async function run(transport: Transport, requestTopic: string, replyTopic: string, mode: Mode): Promise<Run> {
+  const leaseGroupId = uniqueName('leases');
   const requesters: Requester[] = Array.from({ length: INSTANCES }, (_, instance) =>
     createRequester({
       transport,
       replyTopic,
       timeoutMs: 20_000,
-      ...(owned ? { replyPartition: instance } : {}),
+      ...(mode === 'owned' ? { replyPartition: instance } : {}),
+      ...(mode === 'leased' ? { replyPartition: 'auto', leaseGroupId, logger: silentLogger } : {}),
     }),
   );
   try {
     await Promise.all(requesters.map((requester) => firstValueFrom(requester.warmUp())));
+    // Steady state: the lease group has settled with one partition per instance.
+    if (mode === 'leased') expect(await settled(leaseGroupId, replyTopic), 'leases settled').to.equal(true);
     const started = Date.now();
     const answers = await Promise.all(
       requesters.map((requester, instance) =>
@@ -71,7 +98,7 @@ async function run(transport: Transport, requestTopic: string, replyTopic: strin
     );
     const elapsedMs = Date.now() - started;
     // Replies of the others may still be on their way to an instance that reads their partitions.
-    const expectedForeign = owned ? 0 : (INSTANCES - 1) * REQUESTS;
+    const expectedForeign = mode === 'shared' ? (INSTANCES - 1) * REQUESTS : 0;
     await eventually(
       async () => requesters.every((requester) => requester.metrics().foreign >= expectedForeign),
       10_000,
@@ -110,7 +137,7 @@ for (const kind of transportKinds.filter((candidate) => candidate.real)) {
 
     it(`owned partitions (instance i reads partition i): ${INSTANCES * REQUESTS} requests, each answered once with its own reply, 0 foreign`, async () => {
       const replyTopic = await requesterSide.topic('ownership-owned', INSTANCES);
-      const result = await run(requesterSide.transport, requestTopic, replyTopic, true);
+      const result = await run(requesterSide.transport, requestTopic, replyTopic, 'owned');
       const { answers, metrics } = result;
       report('owned', result);
 
@@ -129,9 +156,32 @@ for (const kind of transportKinds.filter((candidate) => candidate.real)) {
       expect(await recordsPerPartition(replyTopic)).to.deep.equal(Array.from({ length: INSTANCES }, () => REQUESTS));
     });
 
+    it(`leased (replyPartition: 'auto'), once the lease group has settled: every request answered once with its own reply, foreign at most 1 %`, async () => {
+      const replyTopic = await requesterSide.topic('ownership-leased', INSTANCES);
+      const result = await run(requesterSide.transport, requestTopic, replyTopic, 'leased');
+      const { answers, metrics } = result;
+      report('leased', result);
+
+      expectOwnAnswers(answers);
+      const answered = metrics.reduce((sum, counted) => sum + counted.answered, 0);
+      const foreign = metrics.reduce((sum, counted) => sum + counted.foreign, 0);
+      for (const [instance, counted] of metrics.entries()) {
+        expect(counted, `instance ${instance}`).to.deep.include({
+          answered: REQUESTS,
+          duplicates: 0,
+          late: 0,
+          timedOut: 0,
+          pending: 0,
+        });
+      }
+      expect(foreign / (answered + foreign)).to.be.at.most(0.01);
+      // Each instance's replies went to the partition it leased, one partition each.
+      expect(await recordsPerPartition(replyTopic)).to.deep.equal(Array.from({ length: INSTANCES }, () => REQUESTS));
+    });
+
     it(`shared reading (every instance reads the whole topic), the contrast: 7/8 of what each decodes is foreign`, async () => {
       const replyTopic = await requesterSide.topic('ownership-shared', INSTANCES);
-      const result = await run(requesterSide.transport, requestTopic, replyTopic, false);
+      const result = await run(requesterSide.transport, requestTopic, replyTopic, 'shared');
       const { answers, metrics } = result;
       report('shared reading', result);
 

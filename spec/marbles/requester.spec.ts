@@ -24,6 +24,7 @@ import {
 import { createRequester, type RequesterMetrics, type RequesterOptions, type RequestSpec } from '../../lib/requester';
 import { inMemoryTransport, type InMemoryTransport } from '../../lib/testing';
 import type { ConsumedRecord } from '../../lib/transport/records';
+import type { Transport } from '../../lib/transport/transport';
 import { correlationIdOf, echo, handResponder, replyTo, type ScheduledReply } from '../support/hand-responder';
 import { testScheduler } from '../support/marbles';
 import { spyTransport, type SpyTransport } from '../support/spy-transport';
@@ -388,9 +389,122 @@ describe('createRequester (marbles)', () => {
       expect(create(-1)).to.throw(RangeError, /whole numbers from 0/);
       expect(create(1.5)).to.throw(RangeError, /whole numbers from 0/);
       expect(create([0, 1, 0])).to.throw(RangeError, /partition 0 twice/);
-      expect(create('1')).to.throw(TypeError, /partition number or an array/);
+      expect(create('1')).to.throw(TypeError, /partition number, an array of them, or 'auto'/);
       expect(create([0, '1'])).to.throw(TypeError, /must hold numbers/);
       expect(transport.activeConsumers).to.equal(0);
+    });
+  });
+
+  describe("leased reply partitions (replyPartition: 'auto')", () => {
+    /** The partition a request asked to be answered on, if any. */
+    const askedFor = (request: ConsumedRecord | undefined): number | undefined => {
+      const header = headerInt32(request?.headers ?? {}, REPLY_PARTITION_HEADER);
+      return header._tag === 'Some' ? header.value : undefined;
+    };
+    /** Requests by value, with the partition each asked for. */
+    const stamps = (transport: InMemoryTransport) =>
+      Object.fromEntries(
+        transport.records('requests').map((request) => [request.value?.toString(), askedFor(request)]),
+      );
+    /** Answers `pong:<request>` on the partition the request asked for: 20 frames later for `slow-*`, else 1. */
+    const responder = (transport: InMemoryTransport) =>
+      handResponder(transport, scheduler, (request) => {
+        const value = request.value?.toString() ?? '';
+        const reply = { ...replyTo(request, `pong:${value}`), partition: askedFor(request) };
+        return [{ after: value.startsWith('slow') ? 20 : 1, record: reply }];
+      });
+    /** A warnings-only logger that keeps what it is told. */
+    const recording = () => {
+      const warnings: string[] = [];
+      const ignore = () => undefined;
+      return {
+        warnings,
+        debug: ignore,
+        info: ignore,
+        error: ignore,
+        warn: (message: string) => warnings.push(message),
+      };
+    };
+    const another = (transport: Transport, options: Partial<RequesterOptions> = {}) =>
+      createRequester({
+        transport,
+        replyTopic: 'replies',
+        scheduler,
+        timeoutMs: 50,
+        keepAliveMs: 100,
+        replyPartition: 'auto',
+        ...options,
+      });
+
+    it('instances sharing the reply topic each lease a partition, stamp only it and read only it', () => {
+      const { transport, spy, requester: a } = setup({ replyTopicPartitions: 2, replyPartition: 'auto' });
+      const b = another(spy);
+      scheduler.run(({ expectObservable }) => {
+        responder(transport);
+        // Leases at 3 (the group's join), each reader ready at 6: produced then, answered at 7.
+        expectObservable(a.request(ping('a'))).toBe('-------(a|)', { a: 'pong:a' });
+        expectObservable(b.request(ping('b'))).toBe('-------(b|)', { b: 'pong:b' });
+      });
+      expect(stamps(transport)).to.deep.equal({ a: 0, b: 1 });
+      expect(a.metrics()).to.deep.equal(metricsWith({ answered: 1 }));
+      expect(b.metrics()).to.deep.equal(metricsWith({ answered: 1 }));
+    });
+
+    it('a partition whose lease moves is read until the last request stamped with it ends, and stamped no more', () => {
+      const {
+        transport,
+        spy,
+        requester: a,
+      } = setup({ replyTopicPartitions: 2, replyPartition: 'auto', keepAliveMs: 100 });
+      const b = another(spy);
+      scheduler.run(({ expectObservable, cold }) => {
+        responder(transport);
+        // A alone leases both partitions at 3, its readers ready at 6: slow-0 goes then, stamped
+        // with 0, and slow-1 at 7, stamped with 1 (the partitions take turns).
+        expectObservable(a.request(ping('slow-0'))).toBe('26ms (a|)', { a: 'pong:slow-0' });
+        expectObservable(a.request(ping('slow-1')), '7ms ^').toBe('27ms (a|)', { a: 'pong:slow-1' });
+        // B joins at 11: A keeps 0 and loses 1, which it reads on until slow-1's reply at 27.
+        scheduler.schedule(() => void b.warmUp().subscribe(), 8);
+        expectObservable(a.request(ping('late')), '15ms ^').toBe('16ms (a|)', { a: 'pong:late' });
+        const consumers = cold('20ms a 9ms b').pipe(map(() => transport.activeConsumers));
+        // The responder, A's lease and two readers, B's lease and reader; then A's reader of 1 stops.
+        expectObservable(consumers).toBe('20ms a 9ms b', { a: 6, b: 5 });
+      });
+      expect(stamps(transport)).to.deep.equal({ 'slow-0': 0, 'slow-1': 1, late: 0 });
+      expect(a.metrics()).to.deep.equal(metricsWith({ answered: 3 }));
+      // B reads partition 1 from 14 on: slow-1's reply is not its own.
+      expect(b.metrics()).to.deep.equal(metricsWith({ foreign: 1 }));
+    });
+
+    it('an instance the lease group gives no partition warns, reads the whole topic and stamps nothing', () => {
+      const { transport, spy, requester: a } = setup({ replyTopicPartitions: 1, replyPartition: 'auto' });
+      const logger = recording();
+      const b = another(spy, { logger });
+      scheduler.run(({ expectObservable }) => {
+        responder(transport);
+        expectObservable(a.request(ping('a'))).toBe('-------(a|)', { a: 'pong:a' });
+        expectObservable(b.request(ping('b'))).toBe('-------(b|)', { b: 'pong:b' });
+      });
+      expect(stamps(transport)).to.deep.equal({ a: 0, b: undefined });
+      expect(logger.warnings).to.have.length(1);
+      expect(logger.warnings[0]).to.contain("no partition of reply topic 'replies'");
+      // B's reply lands where its key takes it, the one partition, which A reads too.
+      expect(a.metrics()).to.deep.equal(metricsWith({ answered: 1, foreign: 1 }));
+      // B reads everything: A's reply is foreign to it.
+      expect(b.metrics()).to.deep.equal(metricsWith({ answered: 1, foreign: 1 }));
+    });
+
+    it("refuses 'auto' on a transport without lease()", () => {
+      const memory = inMemoryTransport({ topics: { replies: 1 } });
+      const transport: Transport = {
+        produce: (records) => memory.produce(records),
+        consume: (subscription) => memory.consume(subscription),
+        close: () => memory.close(),
+      };
+      expect(() => createRequester({ transport, replyTopic: 'replies', replyPartition: 'auto' })).to.throw(
+        TypeError,
+        /needs a transport with `lease\(\)`/,
+      );
     });
   });
 

@@ -1,5 +1,5 @@
 import { Observable, type SchedulerLike } from 'rxjs';
-import type { ConsumerSubscription, Transport, TransportEvent } from '../../lib/transport/transport';
+import type { ConsumerSubscription, LeaseSubscription, Transport, TransportEvent } from '../../lib/transport/transport';
 
 /**
  * When one consumer was subscribed and unsubscribed, in scheduler frames: the shape of the logs
@@ -34,6 +34,7 @@ export function spyTransport(transport: Transport, scheduler: SchedulerLike): Sp
     consumersOf,
     produce: (records) => transport.produce(records),
     close: () => transport.close(),
+    ...(transport.lease ? { lease: (subscription: LeaseSubscription) => transport.lease!(subscription) } : {}),
     consume: (subscription: ConsumerSubscription) =>
       new Observable<TransportEvent>((subscriber) => {
         const entries = subscription.topics.map((topic) => {
