@@ -55,7 +55,7 @@ async function start(
       return { port: null, report: () => ({ ...service.counts() }), close: () => service.close() };
     }
     case 'emailer': {
-      const service = await startEmailerService({ ...config, log, onFailure });
+      const service = await startEmailerService({ ...config, log, onFailure, telemetry });
       return { port: null, report: () => ({ ...service.counts() }), close: () => service.close() };
     }
   }
