@@ -23,7 +23,7 @@ export interface DemoTrace {
   readonly traceId: string;
   /** The mutation's spans, the HTTP client's first, in start order. */
   readonly spans: readonly DemoSpan[];
-  /** The consumer starts drawn: the reply consumer of the instance that served it, the user service's. */
+  /** The consumer starts drawn: the reply consumer of the instance that served it, the user service's, the emailer's. */
   readonly starts: readonly DemoSpan[];
   /** The GraphQL instance that served it. */
   readonly servedBy: string;
@@ -95,7 +95,7 @@ export function traceOfRun(
   const starts = spans.filter(
     (span) =>
       consumerStart.test(span.name) &&
-      ((span.service === servedBy && span.name === 'start reply consumer') || span.service === 'user-service'),
+      (span.service === servedBy || span.service === 'user-service' || span.service === 'emailer'),
   );
   return {
     traceId: traced.traceId,

@@ -3,12 +3,12 @@
  * and queues each email in an outbox table. No mail leaves the machine.
  */
 import type { Subscription } from 'rxjs';
-import { consume, ConsumerEvent } from '../../lib';
+import { consume, ConsumerEvent, Telemetry } from '../../lib';
 import { SendWelcomeEmail, sendWelcomeEmailCodec } from './messages';
 import { openOutboxStore } from './outbox-store';
 import { serviceTransport } from './service-transport';
 import type { FlowTopics } from './topics';
-import { inDatabaseSpan, inRecordSpan } from './traced-work';
+import { inDatabaseSpan } from './traced-work';
 import { subscribeUntilReady } from './until-ready';
 
 /** Options of {@link startEmailerService}. */
@@ -23,6 +23,8 @@ export interface EmailerServiceOptions {
   readonly log?: (line: string) => void;
   /** Called when the consumer dies after it was ready. */
   readonly onFailure?: (error: unknown) => void;
+  /** Traces of the consumer (`openTelemetry()`): each record handled in its own span. None by default. */
+  readonly telemetry?: Telemetry;
 }
 
 /** A running emailer instance. */
@@ -48,7 +50,6 @@ export async function startEmailerService(options: EmailerServiceOptions): Promi
   const outbox = openOutboxStore(options.databasePath);
   const transport = serviceTransport(options.brokers, options.instance ?? 'emailer');
   const counts = { queued: 0, undecodable: 0 };
-  const groupId = options.groupId ?? 'emailer';
   const handle = (event: ConsumerEvent<SendWelcomeEmail>) => {
     if (event.type !== 'message') return;
     if (event.value._tag === 'Left') {
@@ -58,17 +59,19 @@ export async function startEmailerService(options: EmailerServiceOptions): Promi
       return;
     }
     const email = event.value.right;
-    // The record carries the user service's handler context (context.send put it there).
-    inRecordSpan(event.record, groupId, () => inDatabaseSpan('INSERT outbox', () => outbox.add(email)));
+    // Inside pubscribe's `process send-email` span, a child of the user service's handler: the
+    // record carries its context (context.send put it there).
+    inDatabaseSpan('INSERT outbox', () => outbox.add(email));
     counts.queued += 1;
   };
   const events = consume(transport, {
     topic: options.topics.sendEmail,
     codec: sendWelcomeEmailCodec,
     membership: 'shared',
-    groupId,
+    groupId: options.groupId ?? 'emailer',
     // Work queued before the group first joined is still work to do.
     startAt: 'earliest',
+    telemetry: options.telemetry,
   });
   let subscription: Subscription | undefined;
   const close = async () => {

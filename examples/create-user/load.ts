@@ -25,8 +25,9 @@ export interface LoadOptions {
   /** Stops sending new requests (the ones in flight finish). */
   readonly signal?: AbortSignal;
   /**
-   * One request held back and sent alone, with these extra HTTP headers, once every other one
-   * has finished: the demo traces it, and alone its trace shows the hops rather than a queue.
+   * One request held back and sent alone to the first instance, with these extra HTTP headers,
+   * once every other one has finished: the demo traces it, and alone its trace shows the hops
+   * rather than a queue.
    */
   readonly solo?: { readonly index: number; readonly headers: Readonly<Record<string, string>> };
 }
@@ -43,8 +44,11 @@ export async function runLoad(requests: readonly PlannedRequest[], options: Load
   const counts: Record<Outcome, number> = { ok: 0, duplicate: 0, validation: 0, other: 0 };
   let next = 0;
   let done = 0;
-  const send = async (index: number, headers?: Readonly<Record<string, string>>) => {
-    const instance = index % options.urls.length;
+  const send = async (
+    index: number,
+    headers?: Readonly<Record<string, string>>,
+    instance = index % options.urls.length,
+  ) => {
     const result = await callCreateUser(options.urls[instance], requests[index], headers);
     results[index] = { ...result, request: requests[index], instance };
     counts[result.outcome] += 1;
@@ -59,6 +63,6 @@ export async function runLoad(requests: readonly PlannedRequest[], options: Load
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency, requests.length) }, worker));
-  if (solo && solo.index < requests.length && !options.signal?.aborted) await send(solo.index, solo.headers);
+  if (solo && solo.index < requests.length && !options.signal?.aborted) await send(solo.index, solo.headers, 0);
   return results.filter((result): result is LoadResult => result !== undefined);
 }

@@ -138,7 +138,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const usersPath = join(directory, 'users.db');
   const outboxPath = join(directory, 'outbox.db');
   const traceSvgPath = options.traceSvgPath;
-  const common = { brokers, topics, trace: traceSvgPath !== undefined };
+  // The traced mutation goes to graphql-1: the other instances need no OpenTelemetry SDK.
+  const tracing = traceSvgPath !== undefined;
+  const common = { brokers, topics, trace: tracing };
   const configs: ServiceConfig[] = [
     {
       role: 'user-service',
@@ -152,6 +154,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       role: 'graphql',
       instance: `graphql-${index + 1}`,
       ...common,
+      trace: tracing && index === 0,
       port: 0,
       timeoutMs: options.timeoutMs ?? 10_000,
     })),

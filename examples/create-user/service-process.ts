@@ -8,7 +8,7 @@ import { reportErrors } from '../../lib';
 import { startEmailerService } from './emailer-service';
 import { startGraphqlService } from './graphql-service';
 import { ChildMessage, ParentMessage, ServiceConfig, ServiceReport } from './service-config';
-import { startServiceTracing, ServiceTracing } from './service-tracing';
+import type { ServiceTracing } from './service-tracing';
 import { startUserService } from './user-service';
 
 interface Running {
@@ -55,7 +55,7 @@ async function start(
       return { port: null, report: () => ({ ...service.counts() }), close: () => service.close() };
     }
     case 'emailer': {
-      const service = await startEmailerService({ ...config, log, onFailure });
+      const service = await startEmailerService({ ...config, log, onFailure, telemetry });
       return { port: null, report: () => ({ ...service.counts() }), close: () => service.close() };
     }
   }
@@ -72,9 +72,7 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const tracing = config.right.trace
-    ? startServiceTracing(config.right.instance, (spans) => tell({ type: 'spans', spans }))
-    : undefined;
+  let tracing: ServiceTracing | undefined;
   let stopping: Promise<void> | undefined;
   let running: Running | undefined;
   const stop = (exitCode: number) => {
@@ -99,6 +97,11 @@ async function main(): Promise<void> {
   // The parent died without saying goodbye: do not become an orphan.
   process.on('disconnect', () => stop(process.exitCode === undefined ? 0 : Number(process.exitCode)));
   try {
+    // Loaded only where it is used: the SDK costs a process a few hundred milliseconds to load.
+    if (config.right.trace) {
+      const { startServiceTracing } = await import('./service-tracing');
+      tracing = startServiceTracing(config.right.instance, (spans) => tell({ type: 'spans', spans }));
+    }
     running = await start(
       config.right,
       (error) => {

@@ -1,10 +1,9 @@
 /**
- * The demo services' own spans, beside the ones pubscribe makes: the GraphQL mutation, the SQL
- * writes, the emailer's handling of a record. Written against `@opentelemetry/api` only, so they
- * cost next to nothing where no SDK is registered (or the trace is not sampled).
+ * The demo services' own spans, beside the ones pubscribe makes: the GraphQL mutation and the SQL
+ * writes. Written against `@opentelemetry/api` only, so they cost next to nothing where no SDK is
+ * registered (or the trace is not sampled).
  */
 import { Attributes, context, Context, propagation, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { ConsumedRecord } from '../../lib';
 
 const tracer = () => trace.getTracer('create-user-demo');
 
@@ -65,31 +64,6 @@ export function inServerSpan<T>(name: string, headers: HeaderLookup | undefined,
       throw error;
     },
   );
-}
-
-/**
- * Runs the handling of one consumed record in a CONSUMER span whose parent is the context the
- * record carries (a responder's `context.send` puts it there), as pubscribe's own handler spans do.
- *
- * @param record the record being handled
- * @param groupId the consumer group
- * @param work the handling
- * @returns what `work` returns
- */
-export function inRecordSpan<T>(record: ConsumedRecord, groupId: string, work: () => T): T {
-  const parent = propagation.extract(context.active(), record.headers, {
-    keys: (carrier) => Object.keys(carrier),
-    get: (carrier, key) => (Object.hasOwn(carrier, key) ? carrier[key].toString('utf8') : undefined),
-  });
-  const attributes: Attributes = {
-    'messaging.system': 'kafka',
-    'messaging.operation.type': 'process',
-    'messaging.destination.name': record.topic,
-    'messaging.destination.partition.id': String(record.partition),
-    'messaging.kafka.offset': Number(record.offset),
-    'messaging.consumer.group.name': groupId,
-  };
-  return inSpan(`process ${record.topic}`, SpanKind.CONSUMER, attributes, parent, work);
 }
 
 /**

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Observable } from 'rxjs';
+import { asyncScheduler, Observable } from 'rxjs';
 import { mapLeft } from 'fp-ts/lib/Either.js';
 import type { Codec, DecodeFailure } from '../codecs/index.js';
 import { DecodeError } from '../errors/index.js';
+import { noTelemetry } from '../telemetry/no-telemetry.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
+import { traceConsumerStart } from '../telemetry/traced-consumer.js';
 import type { ConsumedRecord } from '../transport/records.js';
 import type { ConsumerSubscription, GroupMembership, Transport } from '../transport/transport.js';
 import type { ConsumerEvent, MessageEvent } from './consumer-events.js';
@@ -31,6 +34,16 @@ export interface ConsumeOptions<A> {
   readonly maxWaitTimeMs?: number;
   /** How often topic metadata is refreshed, so added partitions are noticed. Default 300 000 ms. */
   readonly metadataMaxAgeMs?: number;
+  /**
+   * Traces the consumer's start (`start message consumer` with `pubscribe/opentelemetry`) and each
+   * record: the subscriber handles it in the record's own span, a child of the context the record
+   * carries (a `traceparent`, such as `context.send` puts on what a handler sends). The span covers
+   * what the subscriber does synchronously in `next`; work it starts there still runs in its context.
+   * Default: none.
+   *
+   * @since 0.2.0
+   */
+  readonly telemetry?: Telemetry;
 }
 
 /** Decodes one record into a message event; never throws. @internal */
@@ -77,10 +90,12 @@ export function consume<A>(transport: Transport, options: ConsumeOptions<A>): Ob
   if (membership === 'shared' && !options.groupId) {
     throw new TypeError("consume: a 'shared' consumer needs a `groupId` its members have in common.");
   }
+  const telemetry = options.telemetry ?? noTelemetry;
   return new Observable<ConsumerEvent<A>>((subscriber) => {
+    const groupId = options.groupId ?? `pubscribe-${randomUUID()}`;
     const subscription: ConsumerSubscription = {
       topics,
-      groupId: options.groupId ?? `pubscribe-${randomUUID()}`,
+      groupId,
       membership,
       startAt: options.startAt,
       sessionTimeoutMs: options.sessionTimeoutMs,
@@ -88,7 +103,21 @@ export function consume<A>(transport: Transport, options: ConsumeOptions<A>): Ob
       maxWaitTimeMs: options.maxWaitTimeMs,
       metadataMaxAgeMs: options.metadataMaxAgeMs,
     };
-    return transport.consume(subscription).subscribe({
+    const startMessage = telemetry.startMessage?.bind(telemetry);
+    const deliver = startMessage
+      ? (record: ConsumedRecord) => {
+          const trace = startMessage(record, groupId);
+          try {
+            trace.run(() => subscriber.next(decodeRecord(options.codec, record)));
+          } finally {
+            trace.end();
+          }
+        }
+      : (record: ConsumedRecord) => subscriber.next(decodeRecord(options.codec, record));
+    const events = transport
+      .consume(subscription)
+      .pipe(traceConsumerStart(telemetry, { role: 'message', topics, groupId }, asyncScheduler));
+    return events.subscribe({
       next(event) {
         if (event.type !== 'batch') {
           subscriber.next(event);
@@ -96,7 +125,7 @@ export function consume<A>(transport: Transport, options: ConsumeOptions<A>): Ob
         }
         for (const record of event.records) {
           if (subscriber.closed) return;
-          subscriber.next(decodeRecord(options.codec, record));
+          deliver(record);
         }
         event.ack();
       },

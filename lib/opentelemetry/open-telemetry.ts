@@ -19,6 +19,7 @@ import type {
   ConsumerTrace,
   DroppedReply,
   HandlerTrace,
+  MessageTrace,
   RequestStart,
   RequestTrace,
   Telemetry,
@@ -223,6 +224,28 @@ function consumerTrace(tracer: Tracer, instruments: Instruments, start: Consumer
   };
 }
 
+function messageTrace(tracer: Tracer, record: ConsumedRecord, groupId: string): MessageTrace {
+  const key = record.key === null ? undefined : record.key.toString('utf8');
+  const attributes: Attributes = {
+    [A.system]: 'kafka',
+    [A.destination]: record.topic,
+    [A.operationType]: 'process',
+    [A.operationName]: 'process',
+    [A.partition]: String(record.partition),
+    [A.offset]: Number(record.offset),
+    [A.consumerGroup]: groupId,
+    ...(key === undefined ? {} : { [A.messageKey]: key }),
+  };
+  // Whoever produced the record (a handler's context.send, say) is the parent.
+  const parent = propagation.extract(context.active(), record.headers, recordGetter);
+  const span = tracer.startSpan(`process ${record.topic}`, { kind: SpanKind.CONSUMER, attributes }, parent);
+  const active = trace.setSpan(parent, span);
+  return {
+    run: (work) => context.with(active, work),
+    end: () => span.end(),
+  };
+}
+
 function dropped(tracer: Tracer, instruments: Instruments, reason: DroppedReply, record: ConsumedRecord): void {
   instruments.repliesDropped.add(1, { [A.destination]: record.topic, [A.reason]: reason });
   // Another instance's reply is none of this one's business: counted, not traced.
@@ -253,7 +276,9 @@ function dropped(tracer: Tracer, instruments: Instruments, reason: DroppedReply,
  * global propagator; the responder's handler in a child span (`process <topic>`, kind CONSUMER)
  * extracted from them, with the handler's code running in its context and the replies carrying it
  * back; typed errors recorded with their names (`error.type`); timeouts as span events; the start
- * of each consumer (`start reply consumer`, `start request consumer`) from subscribe to ready.
+ * of each consumer (`start reply consumer`, `start request consumer`, `start message consumer`)
+ * from subscribe to ready, its steps as events ({@link CONSUMER_START_EVENTS}); each record
+ * `consume()` delivers in a span of its own (`process <topic>`, kind CONSUMER).
  * Attributes follow OpenTelemetry's messaging semantic conventions. Metrics: see
  * {@link METRIC_NAMES}. Without an SDK registered, every call goes to the API's no-op.
  *
@@ -279,5 +304,6 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): Telemetry {
     replyDropped: (reason, record) => dropped(tracer, instruments, reason, record),
     startHandler: (record, groupId) => handlerTrace(tracer, instruments, record, groupId),
     startConsumer: (start) => consumerTrace(tracer, instruments, start),
+    startMessage: (record, groupId) => messageTrace(tracer, record, groupId),
   };
 }

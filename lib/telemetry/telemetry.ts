@@ -141,8 +141,8 @@ export interface HandlerTrace {
 }
 
 /**
- * A consumer pubscribe starts: the requester's reply consumer (`reply`) or a responder's request
- * consumer (`request`).
+ * A consumer pubscribe starts: the requester's reply consumer (`reply`), a responder's request
+ * consumer (`request`), or one of `consume()` (`message`, since 0.2.0).
  *
  * @example
  * import { ConsumerStart } from 'pubscribe';
@@ -153,7 +153,7 @@ export interface HandlerTrace {
  * @category telemetry
  */
 export interface ConsumerStart {
-  readonly role: 'reply' | 'request';
+  readonly role: 'reply' | 'request' | 'message';
   readonly topics: readonly string[];
   readonly groupId: string;
 }
@@ -180,6 +180,26 @@ export interface ConsumerTrace {
   /** The consumer failed before it was ready. */
   failed(error: unknown): void;
   /** The start is over (ready, failed or unsubscribed). */
+  end(): void;
+}
+
+/**
+ * The delivery of one record by `consume()`: the subscriber's `next` runs inside `run`, so a
+ * tracing implementation can make the record's span the active one while the subscriber handles
+ * it; `end` follows once `next` has returned.
+ *
+ * @example
+ * import { MessageTrace } from 'pubscribe';
+ *
+ * const silent: MessageTrace = { run: (work) => work(), end: () => undefined };
+ *
+ * @since 0.2.0
+ * @category telemetry
+ */
+export interface MessageTrace {
+  /** Runs `work` in the record's context and returns what it returns. */
+  run<T>(work: () => T): T;
+  /** The subscriber's synchronous handling of the record is over. */
   end(): void;
 }
 
@@ -224,4 +244,11 @@ export interface Telemetry {
   startHandler(record: ConsumedRecord, groupId: string): HandlerTrace;
   /** A consumer is subscribed. */
   startConsumer(start: ConsumerStart): ConsumerTrace;
+  /**
+   * `consume()` is about to deliver `record`, read as a member of `groupId`. Optional: without it
+   * records are delivered untraced.
+   *
+   * @since 0.2.0
+   */
+  startMessage?(record: ConsumedRecord, groupId: string): MessageTrace;
 }

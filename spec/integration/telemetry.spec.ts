@@ -16,6 +16,7 @@ import { expect } from 'chai';
 import * as t from 'io-ts';
 import { filter, firstValueFrom, share, Subscription } from 'rxjs';
 import { jsonCodec } from '../../lib/codecs';
+import { consume } from '../../lib/consume';
 import { isRemoteError, isRequestTimeoutError } from '../../lib/errors';
 import { PubScribeServer } from '../../lib/nest';
 import { ATTRIBUTE_NAMES, CONSUMER_START_EVENTS, METRIC_NAMES, openTelemetry } from '../../lib/opentelemetry';
@@ -369,6 +370,49 @@ describe('OpenTelemetry (real broker)', () => {
     const [process] = spans(`process ${requests}`);
     expect(process.parentSpanContext?.spanId).to.equal(send.spanContext().spanId);
     expect(seen).to.deep.equal({ spanId: process.spanContext().spanId, traceId: send.spanContext().traceId });
+  });
+
+  it('consume() with telemetry: each record is handled in a span whose parent is the context it carries', async () => {
+    const topic = await createTopic('otel-consume', 2);
+    const groupId = uniqueName('otel-consume');
+    const seen: { value: string; spanId?: string }[] = [];
+    const ready = new Promise<void>((resolve) =>
+      subscriptions.add(
+        consume(transport, { topic, codec: jsonCodec(N), membership: 'shared', groupId, telemetry }).subscribe(
+          (event) => {
+            if (event.type === 'ready') resolve();
+            if (event.type === 'message' && event.value._tag === 'Right') {
+              seen.push({ value: String(event.value.right.n), spanId: trace.getActiveSpan()?.spanContext().spanId });
+            }
+          },
+        ),
+      ),
+    );
+    await ready;
+    // A producer's span (a handler's, say) whose context rides on the record.
+    const producer = trace.getTracer('spec').startSpan('producer');
+    const headers: Record<string, string> = {};
+    propagation.inject(trace.setSpan(context.active(), producer), headers);
+    producer.end();
+    await transport.produce([{ topic, key: 'k', value: JSON.stringify({ n: 7 }), headers }]);
+    expect(await eventually(async () => spans(`process ${topic}`).length === 1)).to.equal(true);
+
+    const [process] = spans(`process ${topic}`);
+    expect(process.kind).to.equal(SpanKind.CONSUMER);
+    expect(process.parentSpanContext?.spanId).to.equal(producer.spanContext().spanId);
+    expect(process.spanContext().traceId).to.equal(producer.spanContext().traceId);
+    expect(process.attributes).to.deep.include({
+      [A.system]: 'kafka',
+      [A.destination]: topic,
+      [A.operationType]: 'process',
+      [A.consumerGroup]: groupId,
+      [A.messageKey]: 'k',
+    });
+    // The subscriber handled the record inside that span.
+    expect(seen).to.deep.equal([{ value: '7', spanId: process.spanContext().spanId }]);
+    const start = spans('start message consumer').find((span) => span.attributes[A.destination] === topic);
+    expect(start?.events.map((event) => event.name)).to.deep.equal(Object.values(CONSUMER_START_EVENTS));
+    expect(start?.attributes[A.consumerRole]).to.equal('message');
   });
 
   it('without a telemetry option nothing is recorded, though an SDK is registered', async () => {

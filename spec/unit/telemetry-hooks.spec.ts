@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { firstValueFrom, Subscription } from 'rxjs';
+import { filter, firstValueFrom, Subscription } from 'rxjs';
+import { consume, isMessage } from '../../lib/consume';
 import { stringCodec } from '../../lib/codecs';
 import { isRemoteError, isRequestTimeoutError } from '../../lib/errors';
 import { headerString } from '../../lib/headers';
 import { createRequester } from '../../lib/requester';
 import { serve } from '../../lib/responder';
-import type { Telemetry } from '../../lib/telemetry';
+import { noTelemetry, type Telemetry } from '../../lib/telemetry';
 import { inMemoryTransport } from '../../lib/testing';
 
 /** A Telemetry that writes down each call, to check what the requester and responder report. */
@@ -183,6 +184,73 @@ describe('telemetry hooks (in-memory transport, a test aid)', () => {
       .unsubscribe();
     requester.close();
     expect(own).to.deep.equal(['request requests one', 'consumer reply', 'end cancelled', 'consumer reply end']);
+  });
+});
+
+describe('consume() with telemetry (in-memory transport)', () => {
+  let subscriptions: Subscription;
+  beforeEach(() => (subscriptions = new Subscription()));
+  afterEach(() => subscriptions.unsubscribe());
+
+  it("traces the start as a 'message' consumer and delivers each record inside its own trace", async () => {
+    const transport = inMemoryTransport({ topics: { emails: 1 } });
+    const calls: string[] = [];
+    let inside: string | undefined;
+    const telemetry: Telemetry = {
+      ...noTelemetry,
+      startConsumer: (start) => {
+        calls.push(`consumer ${start.role} ${start.topics.join(',')}`);
+        return {
+          ready: (positions, _elapsedMs, timeline) =>
+            calls.push(`ready ${positions.length} ${timeline === undefined ? 'without' : 'with'} timeline`),
+          failed: () => calls.push('failed'),
+          end: () => calls.push('consumer end'),
+        };
+      },
+      startMessage: (record, groupId) => {
+        calls.push(`message ${record.value?.toString()} in ${groupId}`);
+        return {
+          run: (work) => {
+            inside = record.value?.toString();
+            try {
+              return work();
+            } finally {
+              inside = undefined;
+            }
+          },
+          end: () => calls.push(`end ${record.value?.toString()}`),
+        };
+      },
+    };
+    const seen: string[] = [];
+    const done = new Promise<void>((resolve) => {
+      const subscription = consume(transport, { topic: 'emails', codec: stringCodec, groupId: 'mailer', telemetry })
+        .pipe(filter(isMessage))
+        .subscribe((event) => {
+          seen.push(`${event.value._tag === 'Right' ? event.value.right : '?'} inside ${inside ?? 'nothing'}`);
+          if (seen.length === 2) {
+            subscription.unsubscribe();
+            resolve();
+          }
+        });
+      subscriptions.add(subscription);
+    });
+    await settle();
+    await transport.produce([
+      { topic: 'emails', value: 'a' },
+      { topic: 'emails', value: 'b' },
+    ]);
+    await done;
+    expect(seen).to.deep.equal(['a inside a', 'b inside b']);
+    expect(calls).to.deep.equal([
+      'consumer message emails',
+      'ready 1 with timeline',
+      'consumer end',
+      'message a in mailer',
+      'end a',
+      'message b in mailer',
+      'end b',
+    ]);
   });
 });
 
