@@ -9,10 +9,10 @@ export function isLegalTopicName(topic: string): boolean {
 }
 
 /**
- * Topics the broker recently said do not exist. Producing to one makes kafkajs refresh metadata
- * and retry for seconds; a responder asked to reply to such a topic (by a request's header) would
- * hold up its other replies that long each time. After one failure, further records to the topic
- * fail at once for `rememberMs`.
+ * Topics the broker recently said do not exist. Producing to one makes a client refresh metadata
+ * and retry (kafkajs for seconds); a responder asked to reply to such a topic (by a request's
+ * header) would hold up its other replies that long each time. After one failure, further records
+ * to the topic fail at once for `rememberMs`.
  *
  * @internal
  */

@@ -6,7 +6,7 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from '../../lib/transport/record-size';
 import type { Transport } from '../../lib/transport/transport';
 import { pingCodec, pongCodec, startResponder } from '../support/echo-responder';
 import { createTopic, uniqueName } from '../support/kafka-fixtures';
-import { testTransport } from '../support/test-transport';
+import { realTransport, realTransportKinds } from '../support/transport-kinds';
 
 /** `LIMITS_LARGE=1` (npm run test:limits) adds the 50,000-request burst. */
 const large = process.env.LIMITS_LARGE === '1';
@@ -45,74 +45,78 @@ async function requestsInOneTick(requester: Requester, topic: string, payloads: 
   return outcomes;
 }
 
-describe('requests in bursts and with a poison request (real broker, requester and echo responder)', function () {
-  this.timeout(large ? 600_000 : 120_000);
-  let transport: Transport;
-  let responderTransport: Transport;
-  let requester: Requester;
-  let requests: string;
-  const subscriptions = new Subscription();
+for (const { name: kind } of realTransportKinds) {
+  describe(`requests in bursts and with a poison request (real broker, requester and echo responder, ${kind})`, function () {
+    this.timeout(large ? 600_000 : 120_000);
+    let transport: Transport;
+    let responderTransport: Transport;
+    let requester: Requester;
+    let requests: string;
+    const subscriptions = new Subscription();
 
-  before(async () => {
-    // One partition each: the case where a burst of requests (and of replies) all meet in one record batch.
-    let replies: string;
-    [requests, replies] = await Promise.all([createTopic('limit-requests', 1), createTopic('limit-replies', 1)]);
-    transport = testTransport();
-    responderTransport = testTransport();
-    subscriptions.add((await startResponder(responderTransport, requests, uniqueName('limit-responder'))).subscription);
-    requester = createRequester({ transport, replyTopic: replies, timeoutMs: 60_000, maxInFlight: 100_000 });
-    await firstValueFrom(requester.warmUp());
-  });
-
-  after(async () => {
-    subscriptions.unsubscribe();
-    requester?.close();
-    await transport?.close();
-    await responderTransport?.close();
-  });
-
-  const bursts: readonly (readonly [count: number, bytes: number])[] = [
-    [1, 1024],
-    [1_100, 1024],
-    [5_000, 100],
-    ...(large ? ([[50_000, 100]] as const) : []),
-  ];
-  for (const [count, bytes] of bursts) {
-    it(`${count} requests of ${bytes} B in the same tick: all answered, each with its own reply`, async () => {
-      const started = Date.now();
-      const outcomes = await requestsInOneTick(
-        requester,
-        requests,
-        Array.from({ length: count }, () => 'r'.repeat(bytes)),
+    before(async () => {
+      // One partition each: the case where a burst of requests (and of replies) all meet in one record batch.
+      let replies: string;
+      [requests, replies] = await Promise.all([createTopic('limit-requests', 1), createTopic('limit-replies', 1)]);
+      transport = realTransport(kind);
+      responderTransport = realTransport(kind);
+      subscriptions.add(
+        (await startResponder(responderTransport, requests, uniqueName('limit-responder'))).subscription,
       );
-      const elapsed = Date.now() - started;
-      const failed = outcomes.filter((outcome) => !outcome.answered);
-      expect(failed.map((outcome) => String(outcome.error)).slice(0, 3)).to.deep.equal([]);
-      console.log(`      ${count} x ${bytes} B requests: ${count - failed.length} answered in ${elapsed} ms`);
+      requester = createRequester({ transport, replyTopic: replies, timeoutMs: 60_000, maxInFlight: 100_000 });
+      await firstValueFrom(requester.warmUp());
     });
-  }
 
-  it('one 2 MB request among 50 small ones, 3 waves: the 50 are answered, the big one fails alone at once', async () => {
-    for (let wave = 0; wave < 3; wave += 1) {
-      const payloads = Array.from({ length: 50 }, (_, n) => `small-${n}`);
-      const poisonAt = 10 + wave * 15;
-      payloads.splice(poisonAt, 0, 'P'.repeat(2_000_000));
-      const started = Date.now();
-      const outcomes = await requestsInOneTick(requester, requests, payloads);
-      const poison = outcomes[poisonAt]!;
-      expect(poison.answered).to.equal(false);
-      expect(isProduceError(poison.error), String(poison.error)).to.equal(true);
-      expect(poison.error).to.include({
-        reason: 'record-too-large',
-        retriable: false,
-        limitBytes: DEFAULT_MAX_MESSAGE_BYTES,
-        limitName: 'max.message.bytes',
-        topic: requests,
+    after(async () => {
+      subscriptions.unsubscribe();
+      requester?.close();
+      await transport?.close();
+      await responderTransport?.close();
+    });
+
+    const bursts: readonly (readonly [count: number, bytes: number])[] = [
+      [1, 1024],
+      [1_100, 1024],
+      [5_000, 100],
+      ...(large ? ([[50_000, 100]] as const) : []),
+    ];
+    for (const [count, bytes] of bursts) {
+      it(`${count} requests of ${bytes} B in the same tick: all answered, each with its own reply`, async () => {
+        const started = Date.now();
+        const outcomes = await requestsInOneTick(
+          requester,
+          requests,
+          Array.from({ length: count }, () => 'r'.repeat(bytes)),
+        );
+        const elapsed = Date.now() - started;
+        const failed = outcomes.filter((outcome) => !outcome.answered);
+        expect(failed.map((outcome) => String(outcome.error)).slice(0, 3)).to.deep.equal([]);
+        console.log(`      ${count} x ${bytes} B requests: ${count - failed.length} answered in ${elapsed} ms`);
       });
-      expect((poison.error as { recordBytes: number }).recordBytes).to.be.above(2_000_000);
-      const others = outcomes.filter((_, n) => n !== poisonAt);
-      expect(others.filter((outcome) => !outcome.answered).map((outcome) => String(outcome.error))).to.deep.equal([]);
-      expect(Date.now() - started, 'nobody waited for a timeout').to.be.below(10_000);
     }
+
+    it('one 2 MB request among 50 small ones, 3 waves: the 50 are answered, the big one fails alone at once', async () => {
+      for (let wave = 0; wave < 3; wave += 1) {
+        const payloads = Array.from({ length: 50 }, (_, n) => `small-${n}`);
+        const poisonAt = 10 + wave * 15;
+        payloads.splice(poisonAt, 0, 'P'.repeat(2_000_000));
+        const started = Date.now();
+        const outcomes = await requestsInOneTick(requester, requests, payloads);
+        const poison = outcomes[poisonAt]!;
+        expect(poison.answered).to.equal(false);
+        expect(isProduceError(poison.error), String(poison.error)).to.equal(true);
+        expect(poison.error).to.include({
+          reason: 'record-too-large',
+          retriable: false,
+          limitBytes: DEFAULT_MAX_MESSAGE_BYTES,
+          limitName: 'max.message.bytes',
+          topic: requests,
+        });
+        expect((poison.error as { recordBytes: number }).recordBytes).to.be.above(2_000_000);
+        const others = outcomes.filter((_, n) => n !== poisonAt);
+        expect(others.filter((outcome) => !outcome.answered).map((outcome) => String(outcome.error))).to.deep.equal([]);
+        expect(Date.now() - started, 'nobody waited for a timeout').to.be.below(10_000);
+      }
+    });
   });
-});
+}

@@ -1,26 +1,51 @@
+import {
+  Producer as PlatformaticClientProducer,
+  type ProduceResult,
+  type Producer as PlatformaticProducer,
+  type SendOptions,
+} from '@platformatic/kafka';
 import { expect } from 'chai';
+import { subscribe, tracingChannel, unsubscribe } from 'node:diagnostics_channel';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { isProduceError } from '../../lib/errors';
 import { kafkajsTransport, type KafkajsTransportOptions } from '../../lib/transport/kafkajs/kafkajs-transport';
 import { recordBatchBytes } from '../../lib/transport/record-size';
 import type { OutgoingRecord, ProducedRecord } from '../../lib/transport/records';
+import { platformaticTransport } from '../../lib/transport/platformatic/platformatic-transport';
 import type { Transport } from '../../lib/transport/transport';
-import { uniqueName, withAdmin } from './kafka-fixtures';
+import type { TransportKind } from './transport-kinds';
+import { testKafka, uniqueName, withAdmin } from './kafka-fixtures';
 import { testBrokers } from './test-brokers';
 
-/** What the kafkajs producer under a transport did: its produce requests, and sends the broker refused. */
+/** What the producer under a transport did: its produce requests, and sends the broker refused. */
 export interface ProducerStats {
-  /** Produce requests sent, and the size of each in bytes (kafkajs's own count). */
+  /** Produce requests sent, and the size of each in bytes (as the client wrote it). */
   readonly requestSizes: number[];
-  /** Errors of `sendBatch` calls, by kafkajs error type or name. */
+  /** Errors of the client's sends, by the broker's error type (or the error's name). */
   readonly sendFailures: string[];
 }
 
+/** The produce limits both transports take. */
+export interface WatchedOptions {
+  readonly maxRequestBytes?: number;
+}
+
 /**
- * A kafkajs transport on the test brokers whose producer is watched: every produce request's size
- * (from kafkajs's debug log line for each request it encodes) and every failed `sendBatch`.
+ * A transport of `kind` on the test brokers whose producer is watched: every produce request's
+ * size and every failed send of the client.
  */
-export function watchedTransport(options: Omit<KafkajsTransportOptions, 'kafka'> = {}): {
+export function watchedTransport(
+  kind: TransportKind['name'] = 'kafkajs',
+  options: WatchedOptions = {},
+): { readonly transport: Transport; readonly stats: ProducerStats } {
+  return kind === 'platformatic' ? watchedPlatformaticTransport(options) : watchedKafkajsTransport(options);
+}
+
+/**
+ * kafkajs: request sizes from its debug log line for each request it encodes; failures from a
+ * wrapped `sendBatch`.
+ */
+function watchedKafkajsTransport(options: Omit<KafkajsTransportOptions, 'kafka'>): {
   readonly transport: Transport;
   readonly stats: ProducerStats;
 } {
@@ -50,6 +75,157 @@ export function watchedTransport(options: Omit<KafkajsTransportOptions, 'kafka'>
     return producer;
   };
   return { transport: kafkajsTransport({ ...options, kafka }), stats };
+}
+
+/** The first broker error id in a @platformatic/kafka error (it aggregates one per partition). */
+function platformaticFailure(error: unknown): string {
+  const queue: unknown[] = [error];
+  while (queue.length > 0) {
+    const link = queue.shift() as { apiId?: string; errors?: unknown[]; cause?: unknown } | undefined;
+    if (typeof link !== 'object' || link === null) continue;
+    if (typeof link.apiId === 'string') return link.apiId;
+    if (Array.isArray(link.errors)) queue.push(...link.errors);
+    if (link.cause !== undefined) queue.push(link.cause);
+  }
+  return (error as { code?: string }).code ?? String(error);
+}
+
+/**
+ * @platformatic/kafka: the transport's producer is caught as it is created (the client announces
+ * every instance on a diagnostics channel) and its `send` wrapped to see failures; request sizes
+ * are the bytes each Produce request (API key 0) wrote to its connection's socket, seen on the
+ * client's tracing channel around the write.
+ */
+function watchedPlatformaticTransport(options: WatchedOptions): {
+  readonly transport: Transport;
+  readonly stats: ProducerStats;
+} {
+  const stats = { requestSizes: [] as number[], sendFailures: [] as string[] };
+  const producers: PlatformaticProducer<Buffer, Buffer, Buffer, Buffer>[] = [];
+  const onInstance = (message: unknown) => {
+    const { type, instance } = message as {
+      type: string;
+      instance: PlatformaticProducer<Buffer, Buffer, Buffer, Buffer>;
+    };
+    if (type === 'producer') producers.push(instance);
+  };
+  subscribe('plt:kafka:instances', onInstance);
+  let transport: Transport;
+  try {
+    transport = platformaticTransport({
+      client: { clientId: uniqueName('watched'), bootstrapBrokers: testBrokers(), retries: 5, retryDelay: 200 },
+      ...options,
+    });
+  } finally {
+    unsubscribe('plt:kafka:instances', onInstance);
+  }
+  expect(producers, 'the transport created one producer').to.have.length(1);
+  const producer = producers[0]!;
+  const send = producer.send.bind(producer) as (
+    options: SendOptions<Buffer, Buffer, Buffer, Buffer>,
+  ) => Promise<ProduceResult>;
+  producer.send = (async (sendOptions: SendOptions<Buffer, Buffer, Buffer, Buffer>) => {
+    try {
+      return await send(sendOptions);
+    } catch (error) {
+      stats.sendFailures.push(platformaticFailure(error));
+      throw error;
+    }
+  }) as typeof producer.send;
+  type ApiDiagnostic = {
+    apiKey?: number;
+    connection?: { ownerId?: number; socket?: { bytesWritten: number } };
+    writtenBefore?: number;
+  };
+  const ours = (context: ApiDiagnostic) =>
+    context.apiKey === 0 && context.connection?.ownerId === producer.instanceId && context.connection.socket;
+  const api = tracingChannel('plt:kafka:connections:api');
+  const handlers = {
+    start(context: unknown) {
+      const diagnostic = context as ApiDiagnostic;
+      const socket = ours(diagnostic);
+      if (socket) diagnostic.writtenBefore = socket.bytesWritten;
+    },
+    end(context: unknown) {
+      const diagnostic = context as ApiDiagnostic;
+      const socket = ours(diagnostic);
+      if (socket && diagnostic.writtenBefore !== undefined) {
+        stats.requestSizes.push(socket.bytesWritten - diagnostic.writtenBefore);
+        diagnostic.writtenBefore = undefined;
+      }
+    },
+    asyncStart() {},
+    asyncEnd() {},
+    error() {},
+  };
+  api.subscribe(handlers);
+  const close = transport.close.bind(transport);
+  return {
+    transport: {
+      ...transport,
+      close: async () => {
+        try {
+          await close();
+        } finally {
+          api.unsubscribe(handlers);
+        }
+      },
+    },
+    stats,
+  };
+}
+
+/**
+ * A bare producer of `kind`'s client, no transport in between and no retries: `send` produces one
+ * record and says `'accepted'`, or the broker's error type.
+ */
+export async function rawProducer(kind: TransportKind['name']): Promise<{
+  send(record: OutgoingRecord): Promise<string>;
+  close(): Promise<void>;
+}> {
+  if (kind === 'platformatic') {
+    const producer = new PlatformaticClientProducer<Buffer, Buffer, Buffer, Buffer>({
+      clientId: uniqueName('raw'),
+      bootstrapBrokers: testBrokers(),
+      retries: 0,
+    });
+    const bytes = (data: Buffer | string | null | undefined) =>
+      data === null || data === undefined ? undefined : Buffer.from(data);
+    return {
+      send: (record) =>
+        producer
+          .send({
+            messages: [
+              {
+                topic: record.topic,
+                key: bytes(record.key),
+                value: bytes(record.value),
+                headers: new Map(
+                  Object.entries(record.headers ?? {}).map(([name, value]) => [Buffer.from(name), Buffer.from(value)]),
+                ),
+              },
+            ],
+            acks: -1,
+          })
+          .then(
+            () => 'accepted',
+            (error: unknown) => platformaticFailure(error),
+          ),
+      close: () => producer.close(),
+    };
+  }
+  const producer = testKafka(uniqueName('raw')).producer({ retry: { retries: 0 } });
+  await producer.connect();
+  return {
+    send: (record) =>
+      producer
+        .send({ topic: record.topic, messages: [{ key: record.key, value: record.value, headers: record.headers }] })
+        .then(
+          () => 'accepted',
+          (error: { type?: string; cause?: { type?: string } }) => error.type ?? error.cause?.type ?? String(error),
+        ),
+    close: () => producer.disconnect(),
+  };
 }
 
 /** How one record's own `produce` call ended. */
