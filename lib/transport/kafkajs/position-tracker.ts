@@ -42,6 +42,14 @@ export class PositionTracker {
     return this.next.get(keyOf(topic, partition));
   }
 
+  /** Every tracked position (a restarted consumer starts from these). */
+  positions(): PartitionPosition[] {
+    return [...this.next].map(([key, offset]) => {
+      const separator = key.indexOf(':');
+      return { topic: key.slice(separator + 1), partition: Number(key.slice(0, separator)), offset: offset.toString() };
+    });
+  }
+
   /** The position to pin: tracked, or 0 for a partition that did not exist when the consumer started. */
   pin(partition: TopicPartition): PartitionPosition {
     const offset = this.get(partition.topic, partition.partition) ?? 0n;

@@ -6,7 +6,8 @@ import {
   type Message,
   type MessagesStream,
 } from '@platformatic/kafka';
-import { Observable, Subscriber } from 'rxjs';
+import { Observable, Subscriber, type SchedulerLike, type Subscription } from 'rxjs';
+import type { PubScribeError } from '../../errors/index.js';
 import { PositionTracker } from '../kafkajs/position-tracker.js';
 import { PartitionProgress } from '../partition-progress.js';
 import type { ConsumedRecord, PartitionPosition, TopicPartition } from '../records.js';
@@ -19,6 +20,7 @@ import { toConsumedRecord } from './to-consumed-record.js';
 import { checkNamedPartitions, missingPartition, unknownPartitionError } from '../named-partitions.js';
 import { GuardedConsumer } from './guarded-clients.js';
 import { watchPartitionCounts } from './partition-watch.js';
+import { retireConsumer } from './retire-consumer.js';
 
 type BufferMessage = Message<Buffer, Buffer, Buffer, Buffer>;
 
@@ -34,7 +36,14 @@ function groupByTopic(partitions: readonly TopicPartition[]): { topic: string; p
 
 /** Everything one subscription holds, so teardown can undo it. */
 interface StreamRun {
-  readonly consumer: Consumer;
+  /** The client consumer in use: a new one after each restart. */
+  consumer: Consumer;
+  /** Between a failure of `consumer` and the start of the next one. */
+  restarting: boolean;
+  /** Restarts since the consumer was last positioned: the next restart waits longer. */
+  restarts: number;
+  /** Ends the subscription on a failure no restart can help, restarts the consumer otherwise. */
+  readonly onFailure: (consumer: Consumer, what: string) => (error: unknown) => void;
   readonly subscription: ConsumerSubscription;
   readonly subscriber: Subscriber<TransportEvent>;
   readonly tracker: PositionTracker;
@@ -94,6 +103,7 @@ function emitPositioned(run: StreamRun, positions: readonly PartitionPosition[])
       return { topic: key.slice(separator + 1), partition: Number(key.slice(0, separator)) };
     });
   run.positioned = new Set(run.owned);
+  run.restarts = 0;
   if (run.subscription.membership === 'shared') {
     run.committer.retain(run.owned);
     for (const position of positions) {
@@ -155,9 +165,10 @@ function onOffsets(run: StreamRun): void {
   run.positioning = true;
   updateFlow(run);
   const generation = run.generation;
-  run.consumer.listCommittedOffsets({ topics: groupByTopic(moved) }).then(
+  const consumer = run.consumer;
+  consumer.listCommittedOffsets({ topics: groupByTopic(moved) }).then(
     (committed) => {
-      if (run.closed || generation !== run.generation) return;
+      if (run.closed || run.consumer !== consumer || generation !== run.generation) return;
       const positions = moved.map((tp) => {
         const offset = committed.get(tp.topic)?.[tp.partition];
         if (offset !== undefined && offset >= 0n) run.tracker.set(tp.topic, tp.partition, offset);
@@ -168,13 +179,7 @@ function onOffsets(run: StreamRun): void {
       emitPositioned(run, [...pinned, ...positions]);
       updateFlow(run);
     },
-    (error: unknown) => {
-      if (!run.closed) {
-        run.subscriber.error(
-          toPlatformaticConnectionError(error, { topic: moved[0]?.topic, what: 'fetch committed offsets' }),
-        );
-      }
-    },
+    run.onFailure(consumer, 'fetch committed offsets'),
   );
 }
 
@@ -273,10 +278,67 @@ async function seedPositions(run: StreamRun): Promise<PartitionPosition[]> {
   return positions;
 }
 
+/** The wait before the first restart after a failure; each further one without positions waits twice as long. */
+const FIRST_RESTART_DELAY_MS = 250;
+/** The longest wait before a restart. */
+const MAX_RESTART_DELAY_MS = 5_000;
+
+/** What the transport gives each of its consumers. @internal */
+export interface StreamConsumerContext {
+  /** Receives the promise of each consumer's teardown, so the transport can wait for them on close. */
+  readonly teardowns: Set<Promise<void>>;
+  /** Runs the waits before restarts and bounds how long a retired consumer may take to close. */
+  readonly scheduler: SchedulerLike;
+  /** Told of every failure of a consumer, fatal or restarted from (the transport's `lastFailure`). */
+  readonly reportFailure: (error: PubScribeError) => void;
+}
+
+/** One client consumer of a subscription and what was started on it. */
+interface Incarnation {
+  readonly consumer: Consumer;
+  stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
+  stopWatch: (() => void) | undefined;
+  started: Promise<void>;
+}
+
+function createConsumer(client: BaseOptions, subscription: ConsumerSubscription): Consumer {
+  return new GuardedConsumer<Buffer, Buffer, Buffer, Buffer>({
+    ...client,
+    groupId: subscription.groupId,
+    sessionTimeout: subscription.sessionTimeoutMs ?? 30_000,
+    heartbeatInterval: subscription.heartbeatIntervalMs ?? 3_000,
+    maxWaitTime: subscription.maxWaitTimeMs ?? 100,
+    autocommit: false,
+    autocreateTopics: false,
+    ...(subscription.metadataMaxAgeMs === undefined ? {} : { metadataMaxAge: subscription.metadataMaxAgeMs }),
+  });
+}
+
+/** Waits for an incarnation's start, then closes its stream, commits what is due (`flush`) and retires its consumer. */
+function retire(incarnation: Incarnation, scheduler: SchedulerLike, flush: () => Promise<void>): Promise<void> {
+  incarnation.stopWatch?.();
+  return incarnation.started
+    .catch(() => undefined)
+    .then(() => incarnation.stream?.close())
+    .catch(() => undefined)
+    .then(flush)
+    .then(() => retireConsumer(incarnation.consumer, scheduler))
+    .catch(() => undefined);
+}
+
 /**
- * A cold Observable over one @platformatic/kafka consumer that is *ready*, not merely started:
- * see {@link ReadyEvent}. Each subscription has its own consumer; teardown closes its stream,
- * commits what is due and leaves the group; `teardowns` receives the promise of that.
+ * A cold Observable over @platformatic/kafka consumers that is *ready*, not merely started: see
+ * {@link ReadyEvent}. Each subscription has its own consumer; teardown closes its stream,
+ * commits what is due and leaves the group; `context.teardowns` receives the promise of that.
+ *
+ * Once ready, a retriable failure (a fetch or rejoin whose client retries are spent: a broker down
+ * longer than they last, say) does not end the Observable: the client consumer is retired and a
+ * new one joins the group after a short wait (250 ms, doubling up to 5 s while restarts fail),
+ * and its join re-pins as any rebalance does (`repinned`, from tracked positions; for partitions
+ * new to a shared member, from committed offsets). kafkajs restarts its consumer the same way. A
+ * new client, rather than the failed one again, because the failed one's connections, metadata
+ * and membership may be what failed. Failures before `ready`, and those no retry can help
+ * (authentication, authorization, an unknown topic), end the Observable with a `ConnectionError`.
  *
  * @throws TypeError or RangeError for invalid `partitions` (see `checkNamedPartitions`)
  * @internal
@@ -284,30 +346,59 @@ async function seedPositions(run: StreamRun): Promise<PartitionPosition[]> {
 export function pinnedStreamConsumer(
   client: BaseOptions,
   subscription: ConsumerSubscription,
-  teardowns: Set<Promise<void>>,
+  context: StreamConsumerContext,
 ): Observable<TransportEvent> {
   checkNamedPartitions(subscription);
   return new Observable<TransportEvent>((subscriber) => {
+    const { scheduler } = context;
     const timeline = new ReadyTimelineRecorder(monotonicWallClock());
-    const consumer = new GuardedConsumer<Buffer, Buffer, Buffer, Buffer>({
-      ...client,
-      groupId: subscription.groupId,
-      sessionTimeout: subscription.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: subscription.heartbeatIntervalMs ?? 3_000,
-      maxWaitTime: subscription.maxWaitTimeMs ?? 100,
-      autocommit: false,
-      autocreateTopics: false,
-      ...(subscription.metadataMaxAgeMs === undefined ? {} : { metadataMaxAge: subscription.metadataMaxAgeMs }),
-    });
+    const topic = subscription.topics[0];
+    let current: Incarnation | undefined;
+    let restartTimer: Subscription | undefined;
+    const track = (teardown: Promise<void>) => {
+      context.teardowns.add(teardown);
+      void teardown.then(() => context.teardowns.delete(teardown));
+    };
+
+    const restart = () => {
+      const failed = current!;
+      current = undefined;
+      run.restarting = true;
+      run.stream = undefined;
+      run.paused = false;
+      run.joinPending = false;
+      run.positioning = false;
+      // What is processed is committed again once the next consumer is positioned.
+      track(retire(failed, scheduler, () => Promise.resolve()));
+      const delay = Math.min(MAX_RESTART_DELAY_MS, FIRST_RESTART_DELAY_MS * 2 ** run.restarts);
+      run.restarts += 1;
+      restartTimer = scheduler.schedule(() => {
+        restartTimer = undefined;
+        if (!run.closed) launch(false);
+      }, delay);
+    };
+
+    const onFailure = (consumer: Consumer, what: string) => (error: unknown) => {
+      if (run.closed || run.restarting || consumer !== run.consumer) return;
+      const typed = toPlatformaticConnectionError(error, { topic, what });
+      context.reportFailure(typed);
+      // Before the first `ready` the start failed, as with kafkajs.
+      if (!typed.retriable || run.generation === 0) subscriber.error(typed);
+      else restart();
+    };
+
     const run: StreamRun = {
-      consumer,
+      consumer: createConsumer(client, subscription),
+      restarting: false,
+      restarts: 0,
+      onFailure,
       subscription,
       subscriber,
       tracker: new PositionTracker(),
       committer: new OffsetCommitter((positions) =>
-        consumer.commit({
-          offsets: positions.map(({ topic, partition, offset }) => ({
-            topic,
+        run.consumer.commit({
+          offsets: positions.map(({ topic: name, partition, offset }) => ({
+            topic: name,
             partition,
             offset: BigInt(offset),
             leaderEpoch: -1,
@@ -328,64 +419,68 @@ export function pinnedStreamConsumer(
       flushScheduled: false,
       timeline,
     };
-    const topic = subscription.topics[0];
-    const fail = (what: string) => (error: unknown) => {
-      if (!run.closed) subscriber.error(toPlatformaticConnectionError(error, { topic, what }));
-    };
-    // Registered before the stream exists, so it runs before the stream's own join listener fetches.
-    consumer.on('consumer:group:join', () => {
-      if (run.closed) return;
-      if (subscription.partitions !== undefined) keepNamedPartitions(consumer, subscription.partitions);
-      onJoin(run);
-    });
-    // A failed rejoin ends the stream; without a listener the client's `error` event would throw.
-    consumer.on('error', fail('consume'));
 
-    const started = (async () => {
-      const seeded = await seedPositions(run);
-      timeline.mark('logEndsReadAt');
-      if (run.closed) return;
-      timeline.mark('joinStartedAt');
-      const stream = await consumer.consume({
-        topics: [...subscription.topics],
-        mode: MessagesStreamModes.MANUAL,
-        offsets: seeded.map((position) => ({ ...position, offset: BigInt(position.offset) })),
-        autocommit: false,
-        maxWaitTime: subscription.maxWaitTimeMs ?? 100,
+    /** Starts a client consumer: the first reads the log ends, a restarted one continues from the tracked positions. */
+    const launch = (first: boolean) => {
+      const consumer = first ? run.consumer : createConsumer(client, subscription);
+      run.consumer = consumer;
+      run.restarting = false;
+      const live = () => !run.closed && !run.restarting && run.consumer === consumer;
+      // Registered before the stream exists, so it runs before the stream's own join listener fetches.
+      consumer.on('consumer:group:join', () => {
+        if (!live()) return;
+        if (subscription.partitions !== undefined) keepNamedPartitions(consumer, subscription.partitions);
+        onJoin(run);
       });
-      run.stream = stream;
-      if (run.closed) return;
-      // Kafka leaves noticing added partitions to the clients; this one does not (partition-watch.ts).
-      const stopWatch = watchPartitionCounts(
-        consumer,
-        subscription.topics,
-        subscription.metadataMaxAgeMs ?? 300_000,
-        fail('rejoin the group after partitions were added'),
-      );
-      subscriber.add(stopWatch);
-      stream.on('offsets', () => {
-        try {
-          onOffsets(run);
-        } catch (error) {
-          fail('position the consumer')(error);
-        }
-      });
-      stream.on('error', fail('consume'));
-      stream.on('data', (message: BufferMessage) => onMessage(run, message));
-    })();
-    started.catch(fail('start the consumer'));
+      // A failed rejoin ends the stream; without a listener the client's `error` event would throw.
+      consumer.on('error', onFailure(consumer, 'consume'));
+      const incarnation: Incarnation = { consumer, stream: undefined, stopWatch: undefined, started: Promise.resolve() };
+      current = incarnation;
+      incarnation.started = (async () => {
+        const offsets = first ? await seedPositions(run) : run.tracker.positions();
+        if (first) timeline.mark('logEndsReadAt');
+        if (!live()) return;
+        if (first) timeline.mark('joinStartedAt');
+        const stream = await consumer.consume({
+          topics: [...subscription.topics],
+          mode: MessagesStreamModes.MANUAL,
+          offsets: offsets.map((position) => ({ ...position, offset: BigInt(position.offset) })),
+          autocommit: false,
+          maxWaitTime: subscription.maxWaitTimeMs ?? 100,
+        });
+        incarnation.stream = stream;
+        stream.on('error', onFailure(consumer, 'consume'));
+        if (!live()) return;
+        run.stream = stream;
+        // Partitions still holding too many unacknowledged records from before a restart hold this stream too.
+        updateFlow(run);
+        // Kafka leaves noticing added partitions to the clients; this one does not (partition-watch.ts).
+        incarnation.stopWatch = watchPartitionCounts(
+          consumer,
+          subscription.topics,
+          subscription.metadataMaxAgeMs ?? 300_000,
+          onFailure(consumer, 'rejoin the group after partitions were added'),
+        );
+        stream.on('offsets', () => {
+          if (!live()) return;
+          try {
+            onOffsets(run);
+          } catch (error) {
+            subscriber.error(toPlatformaticConnectionError(error, { topic, what: 'position the consumer' }));
+          }
+        });
+        stream.on('data', (message: BufferMessage) => {
+          if (live()) onMessage(run, message);
+        });
+      })();
+      incarnation.started.catch(onFailure(consumer, 'start the consumer'));
+    };
+    launch(true);
 
     return () => {
       run.closed = true;
-      const teardown = started
-        .catch(() => undefined)
-        .then(() => run.stream?.close())
-        .catch(() => undefined)
-        .then(() => run.committer.flush())
-        .then(() => consumer.close(true))
-        .catch(() => undefined);
-      teardowns.add(teardown);
-      void teardown.then(() => teardowns.delete(teardown));
+      restartTimer?.unsubscribe();
+      if (current) track(retire(current, scheduler, () => run.committer.flush()));
     };
   });
 }

@@ -8,7 +8,7 @@ import {
   type ProducerOptions,
 } from '@platformatic/kafka';
 import { asyncScheduler, Observable, SchedulerLike } from 'rxjs';
-import { ClosedError } from '../../errors/index.js';
+import { ClosedError, type PubScribeError } from '../../errors/index.js';
 import { BoundedProducer } from '../bounded-producer/bounded-producer.js';
 import { produceRetry, type ProduceRetryOptions } from '../bounded-producer/produce-retry.js';
 import type { OutgoingRecord, ProducedRecord } from '../records.js';
@@ -20,11 +20,13 @@ import type {
   ProduceOptions,
   Transport,
   TransportEvent,
+  TransportFailure,
 } from '../transport.js';
 import { platformaticLease } from './lease-group.js';
 import { pinnedStreamConsumer } from './pinned-stream-consumer.js';
 import { PlatformaticProducerClient, type PlatformaticMessage } from './platformatic-producer-client.js';
 import { PlatformaticTopicCatalog } from './platformatic-topic-catalog.js';
+import { fixTaggedFieldsDecoding } from './tagged-fields-fix.js';
 
 /** The default of `maxRequestBytes`: 16 MiB, far below the broker's `socket.request.max.bytes` (100 MiB). */
 const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
@@ -111,6 +113,7 @@ export interface PlatformaticTransportOptions {
  * @category transport
  */
 export function platformaticTransport(options: PlatformaticTransportOptions): Transport {
+  fixTaggedFieldsDecoding();
   const scheduler = options.scheduler ?? asyncScheduler;
   const client: BaseOptions = { ...options.client, autocreateTopics: false };
   const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
@@ -144,6 +147,10 @@ export function platformaticTransport(options: PlatformaticTransportOptions): Tr
     },
   );
   const teardowns = new Set<Promise<void>>();
+  let failure: TransportFailure | undefined;
+  const reportFailure = (error: PubScribeError) => {
+    failure = { error, sequence: (failure?.sequence ?? 0) + 1 };
+  };
   const live = new Set<() => void>();
   let closed = false;
   /** `source`, refused once the transport is closed and ended with a ClosedError when it closes. */
@@ -168,10 +175,16 @@ export function platformaticTransport(options: PlatformaticTransportOptions): Tr
       return producer.produce(records, produceOptions);
     },
     consume(subscription: ConsumerSubscription): Observable<TransportEvent> {
-      return untilClosed(pinnedStreamConsumer(client, subscription, teardowns), subscription.topics[0]);
+      return untilClosed(
+        pinnedStreamConsumer(client, subscription, { teardowns, scheduler, reportFailure }),
+        subscription.topics[0],
+      );
     },
     lease(subscription: LeaseSubscription): Observable<LeaseEvent> {
       return untilClosed(platformaticLease(client, subscription, teardowns), subscription.topic);
+    },
+    lastFailure(): TransportFailure | undefined {
+      return failure;
     },
     async close(): Promise<void> {
       closed = true;
