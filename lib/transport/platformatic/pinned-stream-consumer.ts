@@ -434,7 +434,12 @@ export function pinnedStreamConsumer(
       });
       // A failed rejoin ends the stream; without a listener the client's `error` event would throw.
       consumer.on('error', onFailure(consumer, 'consume'));
-      const incarnation: Incarnation = { consumer, stream: undefined, stopWatch: undefined, started: Promise.resolve() };
+      const incarnation: Incarnation = {
+        consumer,
+        stream: undefined,
+        stopWatch: undefined,
+        started: Promise.resolve(),
+      };
       current = incarnation;
       incarnation.started = (async () => {
         const offsets = first ? await seedPositions(run) : run.tracker.positions();
