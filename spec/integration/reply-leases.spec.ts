@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Subscription } from 'rxjs';
 import { startResponder } from '../support/echo-responder';
-import { uniqueName } from '../support/kafka-fixtures';
+import { uniqueName, withAdmin } from '../support/kafka-fixtures';
 import { LeasedInstance, leasesSettle, type LeasedLoadOptions } from '../support/leased-load';
 import { testBrokers } from '../support/test-brokers';
 import { eventually } from '../support/test-transport';
@@ -110,6 +110,35 @@ for (const kind of transportKinds.filter((candidate) => candidate.real)) {
       ).to.equal(true);
       expectNothingLost(all);
       expect(all.every((instance) => instance.sent > 0)).to.equal(true);
+    });
+
+    it('partitions added to the reply topic under load: leased out, stamped and answered; nothing lost', async () => {
+      const all = await launch('a', 'b', 'c');
+      const settled: Record<string, number | undefined> = { start: await settle(3) };
+      await pause(1_000);
+
+      const changed = Date.now();
+      await withAdmin((admin) => admin.createPartitions({ topicPartitions: [{ topic: load.replyTopic, count: 12 }] }));
+      settled['4 added'] = (await settle(3, 12)) === undefined ? undefined : Date.now() - changed;
+      // Long enough for the new owners to pin their readers and stamp requests with them.
+      await pause(2_000);
+
+      await Promise.all(running.splice(0).map((instance) => instance.stop()));
+      report('partitions added', all, settled);
+      expect(
+        Object.values(settled).every((ms) => ms !== undefined),
+        JSON.stringify(settled),
+      ).to.equal(true);
+      expectNothingLost(all);
+      // Replies were appended to every added partition: requests were stamped with them, and the
+      // responder's producer sent there (it had learned the topic with 8 partitions).
+      const offsets = await withAdmin((admin) => admin.fetchTopicOffsets(load.replyTopic));
+      const added = offsets.filter((entry) => entry.partition >= 8).map((entry) => Number(entry.high));
+      expect(added, JSON.stringify(offsets)).to.have.length(4);
+      expect(
+        added.every((high) => high > 0),
+        JSON.stringify(offsets),
+      ).to.equal(true);
     });
 
     if (kind.name !== 'kafkajs') return;

@@ -360,6 +360,60 @@ describe('BoundedProducer (any client, behind the ProducerClient port)', () => {
       expect(bad.error).to.include({ reason: 'record-invalid', partition: 2 });
     });
 
+    it('a partition added since the topic was learned: the topic is learned again and the record goes there', async () => {
+      const client = new FakeClient(scheduler);
+      const topics: Record<string, { partitions: number }> = { t: { partitions: 2 } };
+      const source = facts(topics);
+      const bounded = producer(scheduler, client, source);
+      await runUntil(scheduler, bounded.produce([{ topic: 't', partition: 1, value: 'before' }]));
+      // Minutes later, the topic has grown to 4 partitions; the producer's facts still say 2.
+      topics.t = { partitions: 4 };
+      scheduler.schedule(() => undefined, 60_000);
+      scheduler.flush();
+      const [added, old] = await runUntil(
+        scheduler,
+        Promise.all([
+          outcome(bounded.produce([{ topic: 't', partition: 3, value: 'added' }])),
+          outcome(bounded.produce([{ topic: 't', partition: 1, value: 'old' }])),
+        ]),
+      );
+      expect(added.value).to.deep.equal([{ topic: 't', partition: 3, offset: String(client.sent.length) }]);
+      expect(old.ok).to.equal(true);
+      expect(source.learned).to.deep.equal(['t', 't']);
+      // The record for a listed partition did not wait for the lookup.
+      expect(client.sent[1]!.records.map((record) => record.value)).to.deep.equal(['old']);
+    });
+
+    it('a partition still unlisted after the topic is learned again fails alone; one lookup however many such records', async () => {
+      const client = new FakeClient(scheduler);
+      const source = facts({ t: { partitions: 2 } });
+      const bounded = producer(scheduler, client, source);
+      await runUntil(scheduler, bounded.produce([{ topic: 't', partition: 0, value: 'first' }]));
+      scheduler.schedule(() => undefined, 60_000);
+      scheduler.flush();
+      const outcomes = await runUntil(
+        scheduler,
+        Promise.all([
+          ...Array.from({ length: 50 }, (_, n) =>
+            outcome(bounded.produce([{ topic: 't', partition: 7, value: `bad ${n}` }])),
+          ),
+          outcome(bounded.produce([{ topic: 't', partition: 1, value: 'good' }])),
+        ]),
+      );
+      const bad = outcomes.slice(0, 50);
+      expect(bad.every((result) => !result.ok && isProduceError(result.error))).to.equal(true);
+      expect(bad[0]!.error).to.include({ reason: 'record-invalid', partition: 7, retriable: false });
+      expect(String((bad[0]!.error as ProduceError).cause)).to.contain(
+        "Topic 't' has no partition 7 (it has 2: 0 to 1)",
+      );
+      expect(outcomes[50]!.ok).to.equal(true);
+      expect(source.learned).to.deep.equal(['t', 't']);
+      // Right after, the facts are fresh: a record naming a missing partition fails without a lookup.
+      const again = await runUntil(scheduler, outcome(bounded.produce([{ topic: 't', partition: 9, value: 'bad' }])));
+      expect(again.error).to.include({ reason: 'record-invalid', partition: 9 });
+      expect(source.learned).to.have.length(2);
+    });
+
     it('at most maxInFlight batches are outstanding; the first record goes at once', async () => {
       const client = new FakeClient(scheduler);
       const bounded = producer(scheduler, client, facts({}), { maxInFlight: 2 });

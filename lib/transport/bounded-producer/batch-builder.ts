@@ -71,9 +71,15 @@ export function tooLarge(
 export class BatchBuilder<M extends ClientMessage, P> {
   private stamp = 0;
 
+  /**
+   * @param relearn asked when a record names a partition its topic's facts do not list (partitions
+   *   may have been added since they were learned): true when the topic is being learned again, so
+   *   the record waits for the new facts, false when they are recent enough to trust, so it fails.
+   */
   constructor(
     private readonly maxRequestBytes: number,
     private readonly choose: PartitionChooser<M, P>,
+    private readonly relearn: (topic: TopicState<P>) => boolean = () => false,
   ) {}
 
   /**
@@ -98,7 +104,21 @@ export class BatchBuilder<M extends ClientMessage, P> {
         continue;
       }
       if (pending.partition === UNCHOSEN) {
+        if (pending.unlistedIn === topic.generation) {
+          // Its partition was not listed: it waits for the topic to be learned again.
+          held.push(pending);
+          continue;
+        }
         const refusal = this.choosePartition(topic, pending);
+        if (refusal instanceof UnlistedPartition) {
+          if (pending.unlistedIn < 0 && this.relearn(topic)) {
+            pending.unlistedIn = topic.generation;
+            held.push(pending);
+          } else {
+            refuse(pending, refusal.error);
+          }
+          continue;
+        }
         if (refusal !== undefined) {
           refuse(pending, refusal);
           continue;
@@ -148,8 +168,13 @@ export class BatchBuilder<M extends ClientMessage, P> {
   /**
    * Sets the record's partition: its own, or the partitioner's choice, which must be a partition
    * of the topic. Without the topic's partitions, a record without one is left to the client.
+   * A partition number the facts do not list is an {@link UnlistedPartition}: the topic may have
+   * grown since.
    */
-  private choosePartition(topic: TopicState<P>, pending: PendingRecord<M, P>): ProduceError | undefined {
+  private choosePartition(
+    topic: TopicState<P>,
+    pending: PendingRecord<M, P>,
+  ): ProduceError | UnlistedPartition | undefined {
     const facts = topic.facts!;
     const own = pending.message.partition ?? undefined;
     if (facts.partitions === undefined && own === undefined) {
@@ -169,8 +194,9 @@ export class BatchBuilder<M extends ClientMessage, P> {
       });
     }
     const count = facts.partitions?.length;
-    if (!Number.isInteger(partition) || partition < 0 || (count !== undefined && partition >= count)) {
-      return new ProduceError({
+    const valid = Number.isInteger(partition) && partition >= 0;
+    if (!valid || (count !== undefined && partition >= count)) {
+      const error = new ProduceError({
         topic: topic.name,
         partition: Number.isInteger(partition) ? partition : undefined,
         retriable: false,
@@ -180,9 +206,15 @@ export class BatchBuilder<M extends ClientMessage, P> {
             (count === undefined ? '.' : ` (it has ${count}: 0 to ${count - 1}).`),
         ),
       });
+      return valid ? new UnlistedPartition(error) : error;
     }
     pending.partition = partition;
     pending.message.partition = partition;
     return undefined;
   }
+}
+
+/** A partition number the topic's facts do not list, with the error it fails with if it stays so. */
+class UnlistedPartition {
+  constructor(readonly error: ProduceError) {}
 }

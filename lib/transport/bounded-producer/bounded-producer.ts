@@ -25,6 +25,8 @@ export interface BoundedProducerOptions<M extends ClientMessage = ClientMessage,
 
 /** Facts learned only in part (no partitions, or no limit) are learned again sooner. */
 const PARTIAL_FACTS_MAX_AGE_MS = 30_000;
+/** Facts younger than this are trusted when a record names a partition they do not list. */
+const RELEARN_INTERVAL_MS = 1_000;
 
 /**
  * Neither Kafka client pubscribe runs on lingers: every send is its own produce request. This
@@ -74,7 +76,11 @@ export class BoundedProducer<M extends ClientMessage, P = unknown> {
     this.maxRequestBytes = options.maxRequestBytes;
     this.retry = options.retry ?? produceRetry();
     this.factsMaxAgeMs = options.factsMaxAgeMs ?? 300_000;
-    this.builder = new BatchBuilder<M, P>(this.maxRequestBytes, options.choosePartition ?? defaultPartitionChooser());
+    this.builder = new BatchBuilder<M, P>(
+      this.maxRequestBytes,
+      options.choosePartition ?? defaultPartitionChooser(),
+      (topic) => this.relearnForPartition(topic),
+    );
   }
 
   /** Queues records for the next batch; resolves per record once acknowledged. */
@@ -124,6 +130,7 @@ export class BoundedProducer<M extends ClientMessage, P = unknown> {
         deadline,
         partition: UNCHOSEN,
         retries: 0,
+        unlistedIn: -1,
         resolve,
         reject,
       });
@@ -161,6 +168,8 @@ export class BoundedProducer<M extends ClientMessage, P = unknown> {
           return;
         }
         topic.facts = lesson.facts;
+        topic.generation += 1;
+        topic.learnedAt = this.scheduler.now();
         topic.refreshAt = this.scheduler.now() + (lesson.complete ? this.factsMaxAgeMs : PARTIAL_FACTS_MAX_AGE_MS);
         this.nextRefreshAt = Math.min(this.nextRefreshAt, topic.refreshAt);
       })
@@ -169,6 +178,21 @@ export class BoundedProducer<M extends ClientMessage, P = unknown> {
         this.scheduleFlush();
       });
     return topic.learning;
+  }
+
+  /**
+   * A record names a partition the topic's facts do not list. Partitions are added to live topics
+   * (a reply topic grown for more instances, say), and facts are kept for minutes: unless they
+   * were learned within the last {@link RELEARN_INTERVAL_MS}, the topic is learned again and the
+   * record waits for that (true). Recent facts are trusted (false): the record fails, and a stream
+   * of records naming partitions that do not exist costs at most one lookup per interval.
+   */
+  private relearnForPartition(topic: TopicState<P>): boolean {
+    if (this.closed) return false;
+    if (topic.learning !== undefined) return true;
+    if (this.scheduler.now() - topic.learnedAt < RELEARN_INTERVAL_MS) return false;
+    void this.learn(topic);
+    return true;
   }
 
   /** The topic does not exist: its queued records fail, and so do new ones for a while. */

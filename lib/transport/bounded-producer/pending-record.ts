@@ -25,6 +25,11 @@ export interface PendingRecord<M = unknown, P = unknown> {
   partition: number;
   /** How many times a retriable failure sent it back to the queue. */
   retries: number;
+  /**
+   * The generation of its topic's facts that did not list its partition (it waits for the next
+   * generation, learned again for its sake), or -1 when its partition has not been missed yet.
+   */
+  unlistedIn: number;
   readonly resolve: (produced: ProducedRecord) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -54,6 +59,10 @@ export interface TopicState<P = unknown> {
   readonly requestBytes: number;
   /** Undefined until learned for the first time; records of the topic wait until then. */
   facts: TopicFacts<P> | undefined;
+  /** How many times the facts were learned: records waiting for newer facts compare it. */
+  generation: number;
+  /** Wall-clock time the facts were last learned. */
+  learnedAt: number;
   /** Wall-clock time after which the facts are learned again. */
   refreshAt: number;
   learning: Promise<void> | undefined;
@@ -81,6 +90,8 @@ export function topicState<P>(name: string): TopicState<P> {
     name,
     requestBytes: topicEntryBytes(name),
     facts: undefined,
+    generation: 0,
+    learnedAt: 0,
     refreshAt: 0,
     learning: undefined,
     acknowledged: false,

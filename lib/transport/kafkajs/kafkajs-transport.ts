@@ -14,6 +14,7 @@ import type {
   TransportFailure,
 } from '../transport.js';
 import { CoalescingProducer } from './coalescing-producer.js';
+import { knownPartitionsOnly } from './known-partitions-only.js';
 import { defaultPartitionChooser } from '../bounded-producer/partition-chooser.js';
 import { produceRetry, ProduceRetryOptions } from '../bounded-producer/produce-retry.js';
 import { MissingTopics } from '../topic-health.js';
@@ -119,7 +120,11 @@ export function kafkajsTransport(options: KafkajsTransportOptions): Transport {
   const producer = new CoalescingProducer(
     // kafkajs's default partitioner named explicitly (the transport picks partitions itself, the
     // same way): naming it silences kafkajs's warning about its v2 change on every start.
-    kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, ...producerConfig }),
+    kafka.producer({
+      ...producerConfig,
+      // kafkajs drops records to partitions its metadata does not list yet; this fails them instead.
+      createPartitioner: knownPartitionsOnly(producerConfig.createPartitioner ?? Partitioners.DefaultPartitioner),
+    }),
     new TopicCatalog(kafka, producerConfig.allowAutoTopicCreation === true),
     new MissingTopics(scheduler),
     {

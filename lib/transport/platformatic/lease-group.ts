@@ -1,13 +1,10 @@
-import {
-  Consumer,
-  type BaseOptions,
-  type GroupPartitionsAssigner,
-  type GroupProtocolSubscription,
-} from '@platformatic/kafka';
+import { type BaseOptions, type GroupPartitionsAssigner, type GroupProtocolSubscription } from '@platformatic/kafka';
 import { Observable } from 'rxjs';
 import { decodePartitionList, encodePartitionList } from '../partition-list.js';
 import { stickyLeases } from '../sticky-leases.js';
 import type { LeaseEvent, LeaseSubscription } from '../transport.js';
+import { GuardedConsumer } from './guarded-clients.js';
+import { watchPartitionCounts } from './partition-watch.js';
 import { toPlatformaticConnectionError } from './platformatic-errors.js';
 
 /** The protocol name members of a lease group agree on; the kafkajs transport's members use it too. */
@@ -46,7 +43,8 @@ export function platformaticLease(
     let held: readonly number[] = [];
     let generation = 0;
     let closed = false;
-    const consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({
+    let stopWatch: (() => void) | undefined;
+    const consumer = new GuardedConsumer<Buffer, Buffer, Buffer, Buffer>({
       ...client,
       groupId: subscription.groupId,
       sessionTimeout: subscription.sessionTimeoutMs ?? 30_000,
@@ -81,12 +79,24 @@ export function platformaticLease(
       await consumer.metadata({ topics: [topic] });
       if (closed) return;
       consumer.topics.track(topic);
-      await consumer.joinGroup({ protocols: [protocol], partitionAssigner: stickyLeaseAssigner });
+      const join = () => consumer.joinGroup({ protocols: [protocol], partitionAssigner: stickyLeaseAssigner });
+      await join();
+      if (closed) return;
+      // Partitions added to the topic are leased out only after a rejoin, which this client does
+      // not make by itself (partition-watch.ts); every member watches, so the leader's lookup is fresh.
+      stopWatch = watchPartitionCounts(
+        consumer,
+        [topic],
+        subscription.metadataMaxAgeMs ?? 300_000,
+        fail('lease the partitions added to the topic'),
+        join,
+      );
     })();
     started.catch(fail('join the lease group'));
 
     return () => {
       closed = true;
+      stopWatch?.();
       const teardown = started
         .catch(() => undefined)
         .then(() => consumer.leaveGroup())

@@ -6,7 +6,8 @@ import type { Consumer } from '@platformatic/kafka';
  * added partitions are assigned); @platformatic/kafka 1.35 does not, so without this watch a
  * partition added to a topic would never be read. kafkajs does the same on its metadata refresh.
  *
- * The topics' metadata is fetched at once (the reference) and then afresh every `everyMs`. A
+ * `rejoin` joins again with the options of the first join (by default none: a consuming member's
+ * client keeps its own). The topics' metadata is fetched at once (the reference) and then afresh every `everyMs`. A
  * failed check is retried at the next tick: a lookup that fails for long shows up elsewhere
  * (fetches fail too), so it is not an error of its own.
  *
@@ -18,6 +19,7 @@ export function watchPartitionCounts(
   topics: readonly string[],
   everyMs: number,
   onRejoinError: (error: unknown) => void,
+  rejoin: () => Promise<unknown> = () => consumer.joinGroup({}),
 ): () => void {
   const counts = new Map<string, number>();
   let checking = false;
@@ -33,7 +35,7 @@ export function watchPartitionCounts(
       counts.set(topic, count);
     }
     if (grew && !stopped && consumer.isActive()) {
-      await consumer.joinGroup({}).catch((error: unknown) => {
+      await rejoin().catch((error: unknown) => {
         if (!stopped) onRejoinError(error);
       });
     }

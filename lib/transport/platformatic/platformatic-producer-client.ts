@@ -1,5 +1,5 @@
 import type { MessageToProduce, Producer } from '@platformatic/kafka';
-import type { PubScribeError } from '../../errors/index.js';
+import { ProduceError, type PubScribeError } from '../../errors/index.js';
 import type { AppendedBatch, BatchRecord, ProducerClient, SendFailure } from '../bounded-producer/producer-client.js';
 import type { OutgoingRecord } from '../records.js';
 import { platformaticSendFailure, toPlatformaticProduceError } from './platformatic-errors.js';
@@ -20,7 +20,10 @@ const toBuffer = (data: Buffer | string): Buffer => (typeof data === 'string' ? 
  */
 export class PlatformaticProducerClient implements ProducerClient<PlatformaticMessage> {
   constructor(
-    private readonly producer: Pick<Producer<Buffer, Buffer, Buffer, Buffer>, 'send' | 'close'>,
+    private readonly producer: Pick<
+      Producer<Buffer, Buffer, Buffer, Buffer>,
+      'send' | 'close' | 'metadata' | 'currentMetadata'
+    >,
     private readonly acks: number,
   ) {}
 
@@ -47,12 +50,55 @@ export class PlatformaticProducerClient implements ProducerClient<PlatformaticMe
   async send(batch: readonly BatchRecord<PlatformaticMessage>[]): Promise<readonly AppendedBatch[]> {
     const messages: PlatformaticMessage[] = new Array(batch.length);
     for (let index = 0; index < batch.length; index += 1) messages[index] = batch[index]!.message;
+    const unlisted = this.unlistedTopics(batch);
+    if (unlisted !== undefined) await this.refreshMetadata(unlisted, batch);
     const result = await this.producer.send({ messages, acks: this.acks });
     const appended: AppendedBatch[] = [];
     for (const { topic, partition, offset } of result.offsets ?? []) {
       appended.push({ topicName: topic, partition, baseOffset: offset.toString() });
     }
     return appended;
+  }
+
+  /**
+   * Topics of the batch whose records name a partition the client's cached metadata does not list
+   * (or that it has no metadata for yet); undefined when there are none, the usual case. The client
+   * takes a partition number modulo the partition count it knows: a record for a partition added
+   * since would be appended to another partition, silently.
+   */
+  private unlistedTopics(batch: readonly BatchRecord<PlatformaticMessage>[]): string[] | undefined {
+    const known = this.producer.currentMetadata?.topics;
+    let unlisted: string[] | undefined;
+    for (const { topic, partition } of batch) {
+      if (partition < 0) continue;
+      const count = known?.get(topic.name)?.partitionsCount;
+      if (count !== undefined && partition < count) continue;
+      if (unlisted === undefined) unlisted = [topic.name];
+      else if (!unlisted.includes(topic.name)) unlisted.push(topic.name);
+    }
+    return unlisted;
+  }
+
+  /**
+   * Fetches the metadata of `topics` afresh, so the send that follows uses it; fails the send, as
+   * a failure that usually passes, when a record's partition is still not listed.
+   */
+  private async refreshMetadata(topics: string[], batch: readonly BatchRecord<PlatformaticMessage>[]): Promise<void> {
+    const metadata = await this.producer.metadata({ topics, forceUpdate: true });
+    for (const { topic, partition } of batch) {
+      const count = metadata.topics.get(topic.name)?.partitionsCount;
+      if (partition >= 0 && (count === undefined || partition >= count)) {
+        throw new ProduceError({
+          topic: topic.name,
+          partition,
+          retriable: true,
+          cause: new Error(
+            `The producer's metadata lists ${count ?? 'no'} partitions of topic '${topic.name}', not ` +
+              `partition ${partition}; the record is sent again once it does.`,
+          ),
+        });
+      }
+    }
   }
 
   classify(error: unknown): SendFailure {
