@@ -26,6 +26,11 @@ export interface PubScribeModuleOptions {
   /**
    * The requester's options, but its transport. `keepAliveMs` defaults to the longest timer
    * Node allows (about 24.8 days): in an application the reply consumer stays up between requests.
+   * `replyPartition` defaults to `'auto'` (since 0.2.0: the application's instances lease the
+   * reply topic's partitions from one another, and each reads only its own; docs/scaling.md) with
+   * `replyPartitionEncoding: 'text'`, which Nest's `ServerKafka` responders read; set
+   * `replyPartition: 'shared'` to read every partition instead (replies that ignore
+   * `kafka_replyPartition`, such as domain events matched with `match`).
    */
   readonly requester: Omit<RequesterOptions, 'transport'>;
   /**

@@ -1,5 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import { createRequester } from '../requester/requester.js';
+import { createRequester, type RequesterOptions } from '../requester/requester.js';
 import type { Transport } from '../transport/transport.js';
 import {
   PUBSCRIBE_MODULE_OPTIONS,
@@ -29,11 +29,27 @@ export const coreProviders: Provider[] = [
   {
     provide: PUBSCRIBE_REQUESTER,
     useFactory: (options: PubScribeModuleOptions, transport: Transport) =>
-      createRequester({ keepAliveMs: LIFETIME_MS, telemetry: options.telemetry, ...options.requester, transport }),
+      createRequester({
+        keepAliveMs: LIFETIME_MS,
+        telemetry: options.telemetry,
+        ...nestReplyOwnership(transport),
+        ...options.requester,
+        transport,
+      }),
     inject: [PUBSCRIBE_MODULE_OPTIONS, PUBSCRIBE_TRANSPORT],
   },
   PubScribeLifecycle,
 ];
+
+/**
+ * The module's default reply ownership: leased (`replyPartition: 'auto'`), so instances of an
+ * application share the reply topic's partitions out instead of each reading every reply; the
+ * partition named as decimal text, the form Nest's own `ServerKafka` responders read (pubscribe's
+ * read both). A transport without `lease()` (a custom one) keeps shared reading.
+ */
+function nestReplyOwnership(transport: Transport): Pick<RequesterOptions, 'replyPartition' | 'replyPartitionEncoding'> {
+  return transport.lease ? { replyPartition: 'auto', replyPartitionEncoding: 'text' } : {};
+}
 
 const fromFactory = (factory: PubScribeOptionsFactory) => factory.createPubScribeOptions();
 

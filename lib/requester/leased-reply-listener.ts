@@ -1,6 +1,5 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { ClosedError } from '../errors/index.js';
-import { int32Header } from '../headers/index.js';
 import type { Logger } from '../logging/index.js';
 import type { ConsumedRecord } from '../transport/records.js';
 import type { ConsumerSubscription, LeaseSubscription, Transport } from '../transport/transport.js';
@@ -66,6 +65,8 @@ export class LeasedReplyListener implements ReplyReader {
     /** Called when a consumer or the lease fails or ends: every waiting request fails with `error`. */
     private readonly onFailure: (error: unknown) => void,
     private readonly logger: Logger,
+    /** Writes a partition's `kafka_replyPartition` value. */
+    private readonly encode: (partition: number) => Buffer,
   ) {}
 
   hold(): void {
@@ -156,7 +157,7 @@ export class LeasedReplyListener implements ReplyReader {
     const whole = partition === WHOLE_TOPIC;
     const reader: Reader = {
       partition,
-      header: whole ? undefined : int32Header(partition),
+      header: whole ? undefined : this.encode(partition),
       subscription: undefined,
       ready: false,
       leased: true,

@@ -1,5 +1,3 @@
-import { int32Header } from '../headers/index.js';
-
 /** The largest partition number Kafka allows (partition numbers are 32-bit signed integers). */
 const MAX_PARTITION = 0x7fffffff;
 
@@ -16,23 +14,29 @@ export class ReplyPartitions {
   private readonly headers: readonly Buffer[];
   private turn = 0;
 
-  private constructor(partitions: readonly number[]) {
+  private constructor(partitions: readonly number[], encode: (partition: number) => Buffer) {
     this.partitions = partitions;
-    this.headers = partitions.map((partition) => int32Header(partition));
+    this.headers = partitions.map(encode);
   }
 
   /**
    * The reply partitions of a requester's `replyPartition` option, checked; undefined without one.
+   * `encode` writes a partition's `kafka_replyPartition` value.
    *
    * @throws TypeError for a value that is neither a number nor an array of numbers
    * @throws RangeError for an empty list, or a number that is not a whole number from 0 or is named twice
    */
-  static of(option: number | readonly number[] | undefined): ReplyPartitions | undefined {
+  static of(
+    option: number | readonly number[] | undefined,
+    encode: (partition: number) => Buffer,
+  ): ReplyPartitions | undefined {
     if (option === undefined) return undefined;
     const what = 'createRequester: `replyPartition`';
     const list: readonly unknown[] = typeof option === 'number' ? [option] : option;
     if (!Array.isArray(list)) {
-      throw new TypeError(`${what} must be a partition number, an array of them, or 'auto', got ${typeof option}.`);
+      throw new TypeError(
+        `${what} must be a partition number, an array of them, 'auto' or 'shared', got ${typeof option}.`,
+      );
     }
     if (list.length === 0) {
       throw new RangeError(
@@ -50,7 +54,7 @@ export class ReplyPartitions {
       if (seen.has(partition)) throw new RangeError(`${what} names partition ${partition} twice.`);
       seen.add(partition);
     }
-    return new ReplyPartitions([...seen]);
+    return new ReplyPartitions([...seen], encode);
   }
 
   /** The `kafka_replyPartition` value for the next request: each partition in turn. */

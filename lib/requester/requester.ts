@@ -22,6 +22,7 @@ import { newCorrelationId } from './correlation-id.js';
 import { PendingEntry, PendingRequests } from './pending-requests.js';
 import { ReplyListener } from './reply-listener.js';
 import { ReplyPartitions } from './reply-partitions.js';
+import { replyPartitionEncoder, type ReplyPartitionEncoding } from './reply-partition-encoding.js';
 import type { ReplyReader, ReplyStamp } from './reply-reader.js';
 import { LeasedReplyListener } from './leased-reply-listener.js';
 import { stderrLogger, type Logger } from '../logging/index.js';
@@ -47,7 +48,7 @@ export interface RequesterOptions {
   /**
    * The partitions of the reply topic this instance owns. The reply consumer reads only these, and
    * each request asks responders to reply on one of them (`kafka_replyPartition`, a 4-byte
-   * big-endian integer as Spring writes it), the partitions taking turns. Give every instance
+   * big-endian integer as Spring writes it, or text: `replyPartitionEncoding`), the partitions taking turns. Give every instance
    * that shares a reply topic partitions of its own, and no instance decodes another's replies
    * (docs/scaling.md). Replies that ignore `kafka_replyPartition` (domain events matched with
    * `match`, or a responder that does not honour the header) reach this requester only when they
@@ -65,8 +66,20 @@ export interface RequesterOptions {
    * nothing is lost while instances come and go. An instance that leases none (more instances
    * than partitions) reads the whole topic, stamps nothing and warns through `logger`. Needs a
    * transport with `lease` (all of pubscribe's have it).
+   *
+   * `'shared'` (since 0.2.0) says what leaving it out says: every partition is read, and requests
+   * name none. For settings that are merged over defaults that lease (the Nest module's).
    */
-  readonly replyPartition?: number | readonly number[] | 'auto';
+  readonly replyPartition?: number | readonly number[] | 'auto' | 'shared';
+  /**
+   * How requests write `kafka_replyPartition` when `replyPartition` is set: `'int32'` (Spring's
+   * 4-byte big-endian integer, the default) or `'text'` (decimal text, as NestJS writes it: for
+   * Nest `ServerKafka` responders, which cannot read the 4-byte form). pubscribe's responders read
+   * both. See {@link ReplyPartitionEncoding}.
+   *
+   * @since 0.2.0
+   */
+  readonly replyPartitionEncoding?: ReplyPartitionEncoding;
   /**
    * With `replyPartition: 'auto'`: the lease group every instance sharing the reply topic joins.
    * Default `pubscribe-reply-leases-<replyTopic>`.
@@ -209,7 +222,9 @@ export function createRequester(options: RequesterOptions): Requester {
   if (!(maxInFlight > 0)) throw new RangeError('createRequester: `maxInFlight` must be positive.');
   if (!(defaultTimeoutMs > 0)) throw new RangeError('createRequester: `timeoutMs` must be positive.');
   const leased = options.replyPartition === 'auto';
-  const replyPartitions = leased ? undefined : ReplyPartitions.of(options.replyPartition);
+  const encodeReplyPartition = replyPartitionEncoder(options.replyPartitionEncoding);
+  const owned = leased || options.replyPartition === 'shared' ? undefined : options.replyPartition;
+  const replyPartitions = ReplyPartitions.of(owned, encodeReplyPartition);
   if (leased && !options.transport.lease) {
     throw new TypeError(
       "createRequester: `replyPartition: 'auto'` needs a transport with `lease()`, which this one lacks: " +
@@ -285,6 +300,7 @@ export function createRequester(options: RequesterOptions): Requester {
         scheduler,
         failAll,
         options.logger ?? stderrLogger('warn'),
+        encodeReplyPartition,
       )
     : new ReplyListener(
         replyTransport,

@@ -71,12 +71,16 @@ describe('examples/nest-create-user: the create-user flow as a Nest application 
     expect(new Set(users.map((user) => user.id)).size).to.equal(emails.length);
   });
 
-  it('app.close() leaves both consumer groups empty', async () => {
+  it('app.close() leaves every consumer group empty (the lease group, a reader per leased partition, the service)', async () => {
     await app.get(SignupService).createUser({ email: 'linus@example.com', name: 'Linus' });
-    expect(await describeGroup(replyGroupId)).to.include({ state: 'Stable', members: 1 });
-    expect(await describeGroup(serviceGroupId)).to.include({ state: 'Stable', members: 1 });
+    // The module leases reply partitions by default: one instance holds all three of user-created.
+    const groups = [`pubscribe-reply-leases-${topics.userCreated}`, ...[0, 1, 2].map((p) => `${replyGroupId}-p${p}`)];
+    for (const group of [...groups, serviceGroupId]) {
+      expect(await describeGroup(group), group).to.include({ state: 'Stable', members: 1 });
+    }
     await close();
-    expect(await describeGroup(replyGroupId)).to.deep.equal({ state: 'Empty', members: 0 });
-    expect(await describeGroup(serviceGroupId)).to.deep.equal({ state: 'Empty', members: 0 });
+    for (const group of [...groups, serviceGroupId]) {
+      expect(await describeGroup(group), group).to.deep.equal({ state: 'Empty', members: 0 });
+    }
   });
 });

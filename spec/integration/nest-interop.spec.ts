@@ -192,6 +192,44 @@ describe('NestJS interop (real broker)', () => {
           expect(record?.headers[NEST_DISPOSED_HEADER]).to.deep.equal(Buffer.alloc(1));
         });
 
+        it("leased reply partitions written as text (the Nest module's default): Nest replies on each stamped partition, nothing foreign", async () => {
+          const shared = await createTopic('nest-leased-replies', 4);
+          const leaseGroupId = uniqueName('nest-leases');
+          const instances = ['a', 'b'].map(() =>
+            createRequester({
+              transport,
+              replyTopic: shared,
+              replyPartition: 'auto',
+              replyPartitionEncoding: 'text',
+              leaseGroupId,
+              timeoutMs: 20_000,
+              keepAliveMs: 200,
+            }),
+          );
+          closers.push(async () => instances.forEach((instance) => instance.close()));
+          await Promise.all(instances.map((instance) => firstValueFrom(instance.warmUp())));
+          const answers = await Promise.all(
+            instances.flatMap((instance, which) =>
+              Array.from({ length: 6 }, (_, n) =>
+                firstValueFrom(
+                  instance.request({
+                    topic: patterns.echo,
+                    key: `k-${which}-${n}`,
+                    value: { n: which * 100 + n },
+                    codec: jsonCodec(N),
+                    replyCodec: jsonCodec(t.type({ n: t.number, by: t.string })),
+                  }),
+                ),
+              ),
+            ),
+          );
+          expect(answers.map((reply) => reply.n)).to.deep.equal([0, 1, 2, 3, 4, 5, 100, 101, 102, 103, 104, 105]);
+          for (const instance of instances) expect(instance.metrics()).to.deep.include({ foreign: 0, answered: 6 });
+          // Nest read the decimal text and replied on the partition each request named.
+          const records = await readWire(shared, 12);
+          expect(new Set(records.map((record) => record.partition)).size).to.be.greaterThan(1);
+        });
+
         it('an RpcException reaches the requester as a RemoteError with its name and message', async () => {
           const error = await firstValueFrom(
             requester.request({

@@ -80,14 +80,19 @@ describe('PubScribeModule (real broker)', () => {
       providers: [Doubler],
     }).compile();
     await app.init();
-    // Ready before the first request: the reply consumer joined its group during init.
-    expect(await describeGroup(groupId)).to.include({ state: 'Stable', members: 1 });
+    // Ready before the first request: by default the requester leases the reply topic's one
+    // partition (lease group joined) and its reader of that partition joined its group during init.
+    const leaseGroup = `pubscribe-reply-leases-${replies}`;
+    expect(await describeGroup(leaseGroup)).to.include({ state: 'Stable', members: 1 });
+    expect(await describeGroup(`${groupId}-p0`)).to.include({ state: 'Stable', members: 1 });
     const doubler = app.get(Doubler);
     expect(await doubler.double(requests, 21)).to.deep.equal({ n: 42 });
     expect(app.get(PUBSCRIBE_REQUESTER)).to.equal(doubler.requester);
+    expect(doubler.requester.metrics()).to.deep.include({ answered: 1, foreign: 0 });
 
     await app.close();
-    expect(await describeGroup(groupId)).to.deep.equal({ state: 'Empty', members: 0 });
+    expect(await describeGroup(`${groupId}-p0`)).to.deep.equal({ state: 'Empty', members: 0 });
+    expect(await describeGroup(leaseGroup)).to.deep.equal({ state: 'Empty', members: 0 });
     const produced = await doubler.transport.produce([{ topic: requests, value: 'late' }]).catch((e: unknown) => e);
     expect(isClosedError(produced)).to.equal(true);
     const late = await doubler.double(requests, 1).catch((e: unknown) => e);
@@ -105,6 +110,26 @@ describe('PubScribeModule (real broker)', () => {
     await app.close();
     await transport.produce([{ topic: requests, value: JSON.stringify({ n: 1 }) }]);
     await transport.close();
+    expect(await describeGroup(`${groupId}-p0`)).to.deep.equal({ state: 'Empty', members: 0 });
+  });
+
+  it("replyPartition: 'shared' keeps one reply consumer reading the whole topic, no lease group", async () => {
+    const groupId = uniqueName('module-replies');
+    const shared: PubScribeModuleOptions = {
+      ...options(groupId),
+      requester: { ...options(groupId).requester, replyPartition: 'shared' },
+    };
+    const app = await Test.createTestingModule({
+      imports: [PubScribeModule.forRoot(shared)],
+      providers: [Doubler],
+    }).compile();
+    await app.init();
+    try {
+      expect(await describeGroup(groupId)).to.include({ state: 'Stable', members: 1 });
+      expect(await app.get(Doubler).double(requests, 4)).to.deep.equal({ n: 8 });
+    } finally {
+      await app.close();
+    }
     expect(await describeGroup(groupId)).to.deep.equal({ state: 'Empty', members: 0 });
   });
 

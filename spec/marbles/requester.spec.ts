@@ -381,6 +381,38 @@ describe('createRequester (marbles)', () => {
       expect(transport.activeConsumers).to.equal(0);
     });
 
+    it("replyPartitionEncoding 'text' names the partition as decimal text, as NestJS does; 'int32' (the default) as Spring does", () => {
+      const text = setup({ replyTopicPartitions: 4, replyPartition: 3, replyPartitionEncoding: 'text' });
+      const int32 = setup({ replyTopicPartitions: 4, replyPartition: 3 });
+      scheduler.run(() => {
+        text.requester.request(ping('t')).subscribe({ error: () => undefined });
+        int32.requester.request(ping('i')).subscribe({ error: () => undefined });
+      });
+      const header = (transport: InMemoryTransport) =>
+        transport.records('requests').map((request) => Buffer.from(request.headers[REPLY_PARTITION_HEADER] ?? []));
+      expect(header(text.transport)).to.deep.equal([Buffer.from('3')]);
+      expect(header(int32.transport)).to.deep.equal([Buffer.from([0, 0, 0, 3])]);
+      expect(() =>
+        createRequester({
+          transport: text.transport,
+          replyTopic: 'replies',
+          replyPartition: 1,
+          replyPartitionEncoding: 'utf8' as 'text',
+        }),
+      ).to.throw(TypeError, /'int32' \(Spring's form\) or 'text' \(NestJS's\), got "utf8"/);
+    });
+
+    it("'shared' reads every partition and names none, as leaving it out does", () => {
+      const { transport, requester } = setup({ replyTopicPartitions: 2, replyPartition: 'shared' });
+      scheduler.run(({ expectObservable }) => {
+        handResponder(transport, scheduler, (request) => [
+          { after: 1, record: { ...replyTo(request, 'on partition 1'), partition: 1 } },
+        ]);
+        expectObservable(requester.request(ping())).toBe('----(a|)', { a: 'on partition 1' });
+      });
+      expect(transport.records('requests').map(askedFor)).to.deep.equal([undefined]);
+    });
+
     it('rejects a bad replyPartition at once', () => {
       const transport = inMemoryTransport({ topics: { replies: 2 } });
       const create = (replyPartition: unknown) => () =>
@@ -389,7 +421,7 @@ describe('createRequester (marbles)', () => {
       expect(create(-1)).to.throw(RangeError, /whole numbers from 0/);
       expect(create(1.5)).to.throw(RangeError, /whole numbers from 0/);
       expect(create([0, 1, 0])).to.throw(RangeError, /partition 0 twice/);
-      expect(create('1')).to.throw(TypeError, /partition number, an array of them, or 'auto'/);
+      expect(create('1')).to.throw(TypeError, /partition number, an array of them, 'auto' or 'shared'/);
       expect(create([0, '1'])).to.throw(TypeError, /must hold numbers/);
       expect(transport.activeConsumers).to.equal(0);
     });
