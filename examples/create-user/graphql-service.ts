@@ -9,10 +9,11 @@ import * as E from 'fp-ts/lib/Either.js';
 import { createSchema, createYoga, type YogaInitialContext } from 'graphql-yoga';
 import * as t from 'io-ts';
 import { firstValueFrom, Subscription } from 'rxjs';
-import { createRequester, Requester, RequesterMetrics, Telemetry } from '../../lib';
+import { createRequester, Requester, RequesterMetrics, RequesterOptions, Telemetry } from '../../lib';
 import { createUserFailure, ErrorCode, invalidInputError } from './graphql-errors';
 import { createUserCodec, UserCreated, userCreatedCodec } from './messages';
 import { serviceTransport } from './service-transport';
+import type { ReplyMode } from './service-config';
 import type { FlowTopics } from './topics';
 import { inServerSpan } from './traced-work';
 import { validateCreateUser } from './validation';
@@ -23,6 +24,12 @@ export interface GraphqlServiceOptions {
   readonly topics: FlowTopics;
   /** Names this instance (`graphql-1`); its reply consumer group is `<instance>-<uuid>`. */
   readonly instance: string;
+  /**
+   * How this instance reads the user-created topic. `leased` (the default): it leases partitions
+   * from the other instances in the group `graphql-leases-<user-created topic>`, and reads only
+   * those. `shared`: it reads every partition and drops the other instances' replies as foreign.
+   */
+  readonly replies?: ReplyMode;
   /** HTTP port; 0 (the default) lets the kernel pick one, read it from `port`. */
   readonly port?: number;
   /** How long a mutation waits for "user created". Default 10 000 ms. */
@@ -38,7 +45,7 @@ export interface GraphqlService {
   readonly port: number;
   /** `http://127.0.0.1:<port>/graphql` */
   readonly url: string;
-  /** The requester's counters: `foreign` counts other instances' replies this one dropped. */
+  /** The requester's counters: `foreign` counts other instances' replies this one read and dropped. */
   metrics(): RequesterMetrics;
   /** Stops taking HTTP requests, fails what is pending, stops the reply consumer, disconnects. */
   close(): Promise<void>;
@@ -115,9 +122,10 @@ function listen(server: Server, port: number): Promise<number> {
 }
 
 /**
- * Starts one GraphQL service instance: a requester (its own reply consumer group on the shared
- * user-created topic), warmed up so the first mutation does not wait for a group join, and a
- * graphql-yoga server on node:http.
+ * Starts one GraphQL service instance: a requester on the shared user-created topic (its own reply
+ * consumer group, reading the partitions it leases or, with `replies: 'shared'`, all of them),
+ * warmed up so the first mutation does not wait for a group join, and a graphql-yoga server on
+ * node:http.
  *
  * @example
  * const service = await startGraphqlService({ brokers: ['127.0.0.1:9092'], topics, instance: 'graphql-1' });
@@ -128,16 +136,23 @@ function listen(server: Server, port: number): Promise<number> {
  * });
  * await service.close();
  *
- * @param options brokers, topics, instance name, port and timeout
+ * @param options brokers, topics, instance name, how replies are read, port and timeout
  * @returns the running instance, once it listens and its reply consumer is ready
  */
 export async function startGraphqlService(options: GraphqlServiceOptions): Promise<GraphqlService> {
   const transport = serviceTransport(options.brokers, options.instance);
+  const replyReading: Pick<RequesterOptions, 'replyPartition' | 'leaseGroupId'> =
+    (options.replies ?? 'leased') === 'leased'
+      ? { replyPartition: 'auto', leaseGroupId: `graphql-leases-${options.topics.userCreated}` }
+      : {};
   const requester = createRequester({
     transport,
     // The seed's choice: replies come back on the user-created topic itself, and every instance
-    // reads all of it in its own group, keeping only the replies whose correlation id it sent.
+    // keeps only the replies whose correlation id it sent. Leased, the instances share the topic's
+    // partitions out and each request names one of its instance's (kafka_replyPartition), so an
+    // instance reads its own replies alone; shared, every instance reads all of them.
     replyTopic: options.topics.userCreated,
+    ...replyReading,
     groupId: `${options.instance}-${randomUUID()}`,
     timeoutMs: options.timeoutMs ?? 10_000,
     telemetry: options.telemetry,

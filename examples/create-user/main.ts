@@ -3,6 +3,7 @@
  * Starts a local broker (or uses KAFKA_BROKERS), runs `runDemo` with a progress line, prints the
  * report, and stops everything. Ctrl-C stops sending and still shuts down cleanly.
  *   npm run demo -- --requests 500 --concurrency 64
+ *   npm run demo -- --instances 3 --replies shared
  */
 import { join, relative, resolve } from 'node:path';
 import { acquireKafka, KafkaForRun } from '../../tools/broker/acquire-kafka';
@@ -35,6 +36,7 @@ async function main(): Promise<number> {
       requests: settings.requests,
       concurrency: settings.concurrency,
       graphqlInstances: settings.instances,
+      replies: settings.replies,
       log: (line) => progress.log(`[demo] ${line}`),
       onProgress: (state) => progress.update(state),
       signal: aborting.signal,

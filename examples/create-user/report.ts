@@ -4,10 +4,40 @@ import { textTable } from './summary';
 import { formatMs, treeOrder } from './trace-svg';
 
 const ms = (value: number) => (Number.isNaN(value) ? '-' : value.toFixed(1));
+const percent = (part: number, whole: number) => (whole === 0 ? '-' : `${((100 * part) / whole).toFixed(1)} %`);
 
 /**
- * The demo's printed result: the outcome table, what each service process did, one stored user
- * and one queued email.
+ * Per GraphQL instance: the replies it read on the user-created topic and how many of them were
+ * another instance's, with what the reply mode promises.
+ */
+function replyLines(summary: DemoSummary): string[] {
+  const graphql = summary.services.filter((service) => service.port !== null);
+  const instances = graphql.length;
+  const mode =
+    summary.replies === 'leased'
+      ? "leased ownership (--replies leased: replyPartition 'auto')"
+      : 'shared reading (--replies shared)';
+  const promise =
+    summary.replies === 'leased'
+      ? "  (leased: each instance reads only the partitions it leases, so it drops none of the others' replies)"
+      : `  (shared: each instance reads every reply and drops the others', (N - 1) / N = ${percent(instances - 1, instances)} of what it reads)`;
+  return [
+    `replies on ${summary.topics.userCreated} (${summary.userCreatedPartitions} partitions), ${mode}:`,
+    ...textTable(
+      ['instance', 'replies read', 'its own', 'foreign (dropped)', 'foreign share'],
+      graphql.map((service) => {
+        const read = service.report.repliesRead ?? 0;
+        const foreign = service.report.foreign ?? 0;
+        return [service.instance, String(read), String(read - foreign), String(foreign), percent(foreign, read)];
+      }),
+    ),
+    promise,
+  ];
+}
+
+/**
+ * The demo's printed result: the outcome table, what each service process did, the replies each
+ * GraphQL instance read (and dropped as another's), one stored user and one queued email.
  *
  * @param summary what `runDemo` returned
  * @returns lines to print
@@ -17,7 +47,17 @@ export function reportLines(summary: DemoSummary): string[] {
   const lines = [
     '',
     ...textTable(
-      ['requests', 'ok', 'duplicate errors', 'validation errors', 'other errors', 'p50 ms', 'p99 ms', 'req/s'],
+      [
+        'requests',
+        'ok',
+        'duplicate errors',
+        'validation errors',
+        'other errors',
+        'p50 ms',
+        'p99 ms',
+        'req/s',
+        'time s',
+      ],
       [
         [
           String(load.requests),
@@ -28,8 +68,9 @@ export function reportLines(summary: DemoSummary): string[] {
           ms(load.p50Ms),
           ms(load.p99Ms),
           load.throughput.toFixed(0),
+          (load.elapsedMs / 1000).toFixed(1),
         ],
-        ['expected', String(shape.created), String(shape.duplicates), String(shape.invalid), '0', '', '', ''],
+        ['expected', String(shape.created), String(shape.duplicates), String(shape.invalid), '0', '', '', '', ''],
       ],
     ),
     '  (p50/p99: HTTP round trips that went through Kafka, i.e. ok and duplicate)',
@@ -48,7 +89,8 @@ export function reportLines(summary: DemoSummary): string[] {
           .join(', '),
       ]),
     ),
-    '  (graphql "foreign": replies to the other instance read on the shared reply topic and dropped)',
+    '',
+    ...replyLines(summary),
   ];
   const failures = summary.results.filter((result) => result.outcome === 'other').slice(0, 5);
   if (failures.length > 0) {

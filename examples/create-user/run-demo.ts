@@ -15,7 +15,7 @@ import { LoadProgress, LoadResult, runLoad } from './load';
 import type { UserCreated } from './messages';
 import { OutboxEmail, openOutboxStore } from './outbox-store';
 import { planRequests, planShape, PlanShape } from './request-plan';
-import type { ServiceConfig, ServiceReport } from './service-config';
+import type { ReplyMode, ServiceConfig, ServiceReport } from './service-config';
 import { LoadSummary, summarise } from './summary';
 import { countRecords, createFlowTopics, deleteFlowTopics, flowTopics, FlowTopics } from './topics';
 import { openUserStore } from './user-store';
@@ -29,6 +29,11 @@ export interface DemoOptions {
   readonly concurrency?: number;
   /** GraphQL instances, each its own process with its own reply consumer group. Default 2. */
   readonly graphqlInstances?: number;
+  /**
+   * How the GraphQL instances read the user-created topic: `leased` (default), each the partitions
+   * it leases (`replyPartition: 'auto'`); `shared`, each all of them.
+   */
+  readonly replies?: ReplyMode;
   /** How long a mutation waits for its reply. Default 10 000 ms. */
   readonly timeoutMs?: number;
   /** Progress of the run and the services' own output. */
@@ -54,6 +59,10 @@ export interface ServiceSummary {
 /** What a run did. */
 export interface DemoSummary {
   readonly topics: FlowTopics;
+  /** How the GraphQL instances read their replies. */
+  readonly replies: ReplyMode;
+  /** Partitions of the user-created topic: at least one per GraphQL instance. */
+  readonly userCreatedPartitions: number;
   /** How the batch was split: expected creations, duplicates and bad inputs. */
   readonly shape: PlanShape;
   readonly load: LoadSummary;
@@ -120,13 +129,14 @@ async function emailsSettled(outboxPath: string, users: number, withinMs: number
  * const summary = await runDemo({ brokers: ['127.0.0.1:9092'], requests: 20, log: console.log });
  * console.log(summary.load.counts); // { ok: 14, duplicate: 2, validation: 4, other: 0 }
  *
- * @param options brokers, batch size, concurrency, instances, logging
+ * @param options brokers, batch size, concurrency, instances, how replies are read, logging
  * @returns the summary, after every service process has exited and the temp files are gone
  */
 export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const log = options.log ?? (() => undefined);
   const total = options.requests ?? 200;
   const instances = options.graphqlInstances ?? 2;
+  const replies = options.replies ?? 'leased';
   if (!(Number.isInteger(total) && total >= 8)) throw new RangeError('runDemo: `requests` must be an integer >= 8.');
   if (!(Number.isInteger(instances) && instances >= 1))
     throw new RangeError('runDemo: `graphqlInstances` must be >= 1.');
@@ -134,6 +144,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   // Topics and groups are named per run, so runs sharing a cluster (KAFKA_BROKERS) never meet.
   const run = randomUUID().slice(0, 8);
   const topics = flowTopics(run);
+  // Leasing, an instance the group gives no partition falls back to reading the whole topic:
+  // one partition per instance at least, so none does.
+  const userCreatedPartitions = Math.max(3, instances);
   const directory = mkdtempSync(join(tmpdir(), 'pubscribe-create-user-'));
   const usersPath = join(directory, 'users.db');
   const outboxPath = join(directory, 'outbox.db');
@@ -157,12 +170,18 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       trace: tracing && index === 0,
       port: 0,
       timeoutMs: options.timeoutMs ?? 10_000,
+      replies,
     })),
   ];
   let services: ChildService[] = [];
   try {
-    log(`topics ${topics.createUser}, ${topics.userCreated}, ${topics.sendEmail}`);
-    await createFlowTopics(brokers, topics);
+    log(
+      `topics ${topics.createUser}, ${topics.userCreated} (${userCreatedPartitions} partitions), ${topics.sendEmail}; ` +
+        (replies === 'leased'
+          ? `GraphQL instances lease the partitions of ${topics.userCreated}`
+          : `every GraphQL instance reads all of ${topics.userCreated}`),
+    );
+    await createFlowTopics(brokers, topics, { userCreatedPartitions });
     const starting = performance.now();
     services = await startAll(configs, log);
     const graphql = services.filter((service) => service.port !== null);
@@ -211,6 +230,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     }
     return {
       topics,
+      replies,
+      userCreatedPartitions,
       shape: planShape(total),
       load,
       results,

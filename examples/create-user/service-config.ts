@@ -9,9 +9,17 @@ const FlowTopicsType = t.type({ createUser: t.string, userCreated: t.string, sen
 /** `trace`: register the OpenTelemetry SDK and send finished spans to the parent. */
 const Common = { instance: t.string, brokers: t.array(t.string), topics: FlowTopicsType, trace: t.boolean };
 
+/**
+ * How the GraphQL instances read the shared reply topic (docs/scaling.md): `leased`, each reads the
+ * partitions it leases (`replyPartition: 'auto'`); `shared`, each reads every partition and drops
+ * the other instances' replies as foreign.
+ */
+export const ReplyMode = t.keyof({ leased: null, shared: null });
+export type ReplyMode = t.TypeOf<typeof ReplyMode>;
+
 /** Starts one service; `role` says which. */
 export const ServiceConfig = t.union([
-  t.type({ role: t.literal('graphql'), ...Common, port: t.number, timeoutMs: t.number }),
+  t.type({ role: t.literal('graphql'), ...Common, port: t.number, timeoutMs: t.number, replies: ReplyMode }),
   t.type({ role: t.literal('user-service'), ...Common, groupId: t.string, databasePath: t.string }),
   t.type({ role: t.literal('emailer'), ...Common, groupId: t.string, databasePath: t.string }),
 ]);

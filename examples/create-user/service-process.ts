@@ -45,6 +45,14 @@ async function start(
             remoteErrors: metrics.remoteErrors,
             timedOut: metrics.timedOut,
             foreign: metrics.foreign,
+            // Every reply the instance read lands in exactly one of these (one reply per request).
+            repliesRead:
+              metrics.answered +
+              metrics.remoteErrors +
+              metrics.decodeFailures +
+              metrics.late +
+              metrics.duplicates +
+              metrics.foreign,
           };
         },
         close: () => service.close(),

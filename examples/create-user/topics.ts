@@ -21,15 +21,31 @@ export function flowTopics(run = randomUUID().slice(0, 8)): FlowTopics {
   return { createUser: `create-user-${run}`, userCreated: `user-created-${run}`, sendEmail: `send-email-${run}` };
 }
 
+/** Partitions of the flow's topics; see {@link createFlowTopics}. */
+export interface FlowPartitions {
+  /** Of create-user and send-email: several, so keys (emails) spread and order per key holds. Default 3. */
+  readonly partitions?: number;
+  /**
+   * Of user-created, the GraphQL instances' reply topic. Leasing its partitions, an instance
+   * reads only its own; one given none (more instances than partitions) reads all of it. Give it
+   * at least one per instance. Default `partitions`.
+   */
+  readonly userCreatedPartitions?: number;
+}
+
 /**
  * Creates the flow's topics and waits for their leaders, so no service starts against a topic
  * that is not there yet (pubscribe's producer does not auto-create topics).
  *
  * @param brokers bootstrap brokers
  * @param topics the names from {@link flowTopics}
- * @param partitions partitions per topic: several, so keys (emails) spread and order per key holds
+ * @param partitions how many partitions each topic gets
  */
-export async function createFlowTopics(brokers: readonly string[], topics: FlowTopics, partitions = 3): Promise<void> {
+export async function createFlowTopics(
+  brokers: readonly string[],
+  topics: FlowTopics,
+  { partitions = 3, userCreatedPartitions = partitions }: FlowPartitions = {},
+): Promise<void> {
   const admin = new Kafka({
     clientId: 'create-user-demo-admin',
     brokers: [...brokers],
@@ -38,7 +54,11 @@ export async function createFlowTopics(brokers: readonly string[], topics: FlowT
   await admin.connect();
   try {
     await admin.createTopics({
-      topics: Object.values(topics).map((topic: string) => ({ topic, numPartitions: partitions })),
+      topics: [
+        { topic: topics.createUser, numPartitions: partitions },
+        { topic: topics.userCreated, numPartitions: userCreatedPartitions },
+        { topic: topics.sendEmail, numPartitions: partitions },
+      ],
       waitForLeaders: true,
     });
   } finally {

@@ -8,7 +8,8 @@ import { DemoSummary, runDemo } from '../../examples/create-user/run-demo';
 import { testBrokers } from '../support/test-brokers';
 
 // The whole create-user demo as `npm run demo` runs it (topics, four service processes, HTTP
-// mutations at two GraphQL instances, SQLite), with a small batch, once for all the checks below.
+// mutations at two GraphQL instances leasing their reply partitions, SQLite), with a small batch,
+// once for all the checks below.
 describe('create-user demo end to end (real broker, service child processes)', function () {
   this.timeout(180_000);
   const output: string[] = [];
@@ -88,12 +89,17 @@ describe('create-user demo end to end (real broker, service child processes)', f
     expect(summary.sampleEmail).to.include({ userId: summary.sampleUser?.id, subject: 'Welcome!' });
   });
 
-  it('routes replies to the instance that asked: both answered, each dropped the other one’s replies', () => {
+  it('leases the reply partitions by default: each instance reads only its own replies, none foreign', () => {
+    expect(summary.replies).to.equal('leased');
+    expect(summary.userCreatedPartitions).to.equal(3);
     const graphql = summary.services.filter((service) => service.instance.startsWith('graphql-'));
     expect(graphql).to.have.length(2);
     for (const instance of graphql) {
       expect(instance.report.answered, instance.instance).to.be.greaterThan(0);
-      expect(instance.report.foreign, instance.instance).to.be.greaterThan(0);
+      expect(instance.report.foreign, instance.instance).to.equal(0);
+      expect(instance.report.repliesRead, instance.instance).to.equal(
+        instance.report.answered + instance.report.remoteErrors,
+      );
       expect(instance.report.timedOut).to.equal(0);
     }
     const answered = graphql.reduce(
@@ -158,5 +164,51 @@ describe('create-user demo end to end (real broker, service child processes)', f
       expect(service.pid).to.be.a('number');
       expect(() => process.kill(service.pid ?? 0, 0), service.instance).to.throw(/ESRCH/);
     }
+  });
+});
+
+// The same flow with `--replies shared`: every instance reads every reply and drops the others'.
+describe('create-user demo end to end, shared reading (--replies shared)', function () {
+  this.timeout(180_000);
+  const output: string[] = [];
+  let summary: DemoSummary;
+
+  before(async () => {
+    summary = await runDemo({
+      brokers: testBrokers(),
+      requests: 20,
+      concurrency: 8,
+      replies: 'shared',
+      log: (line) => output.push(line),
+    });
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') console.log(output.join('\n'));
+  });
+
+  it('ends every request as planned, each instance answering its own and dropping the other’s replies', () => {
+    expect(summary.replies).to.equal('shared');
+    expect(summary.load.counts).to.deep.equal({
+      ok: summary.shape.created,
+      duplicate: summary.shape.duplicates,
+      validation: summary.shape.invalid,
+      other: 0,
+    });
+    const graphql = summary.services.filter((service) => service.instance.startsWith('graphql-'));
+    expect(graphql).to.have.length(2);
+    for (const instance of graphql) {
+      expect(instance.report.answered, instance.instance).to.be.greaterThan(0);
+      expect(instance.report.foreign, instance.instance).to.be.greaterThan(0);
+      expect(instance.report.repliesRead, instance.instance).to.equal(
+        instance.report.answered + instance.report.remoteErrors + instance.report.foreign,
+      );
+      expect(instance.report.timedOut).to.equal(0);
+    }
+    const answered = graphql.reduce(
+      (sum, instance) => sum + instance.report.answered + instance.report.remoteErrors,
+      0,
+    );
+    expect(answered).to.equal(summary.load.counts.ok + summary.load.counts.duplicate);
   });
 });
