@@ -58,7 +58,7 @@ const { quick, concurrencies, rebalanceDelayMs } = args;
 const selected = variants.filter((variant) => args.variants.includes(variant.name));
 
 function plan(variant: string, concurrency: number): Plan {
-  const oneShot = variant === 'one-shot';
+  const oneShot = variant.startsWith('one-shot');
   if (quick) {
     const requests = oneShot ? Math.max(3, concurrency) : Math.max(20, concurrency * 2);
     return { requests, warmup: oneShot ? 1 : Math.min(concurrency, 64), capMs: 30_000 };

@@ -65,13 +65,26 @@ export const variants: readonly Variant[] = [
     name: 'pubscribe-predicate',
     label: 'pubscribe requester, predicate',
     requester: (topics) => pubscribeRequester(topics, true),
-    responder: domainEventResponder,
+    responder: (topics) => domainEventResponder(topics),
+  },
+  {
+    name: 'pubscribe-predicate-platformatic',
+    label: 'pubscribe requester, predicate, @platformatic/kafka',
+    requester: (topics) => pubscribeRequester(topics, true, 'platformatic'),
+    responder: (topics) => domainEventResponder(topics, 'platformatic'),
   },
   {
     name: 'one-shot',
     label: 'one-shot pubScribe (the article)',
-    requester: oneShotRequester,
+    requester: (topics) => oneShotRequester(topics),
     responder: (topics) => pubscribeResponder(topics),
+    skip: { 1024: '1024 simultaneous consumer groups exhaust a 2-core machine' },
+  },
+  {
+    name: 'one-shot-platformatic',
+    label: 'one-shot pubScribe, @platformatic/kafka',
+    requester: (topics) => oneShotRequester(topics, 'platformatic'),
+    responder: (topics) => pubscribeResponder(topics, 'platformatic'),
     skip: { 1024: '1024 simultaneous consumer groups exhaust a 2-core machine' },
   },
   {

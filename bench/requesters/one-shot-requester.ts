@@ -1,14 +1,15 @@
-import { logLevel } from 'kafkajs';
 import { firstValueFrom, of } from 'rxjs';
-import { kafkajsTransport, pubScribe } from '../../lib';
+import { pubScribe } from '../../lib';
+import { benchTransport, type BenchTransportKind } from '../bench-transport';
 import type { BenchRequester, BenchTopics } from '../bench-types';
 import { echoCodec } from '../responders/pubscribe-serve';
 
-/** The article's approach: `pubScribe` with a fresh reply consumer (and group) per call. */
-export function oneShotRequester(topics: BenchTopics): BenchRequester {
-  const transport = kafkajsTransport({
-    kafka: { clientId: 'bench-one-shot', brokers: [...topics.brokers], logLevel: logLevel.NOTHING },
-  });
+/**
+ * The article's approach: `pubScribe` with a fresh reply consumer (and group) per call; `kind` is
+ * the Kafka client underneath.
+ */
+export function oneShotRequester(topics: BenchTopics, kind: BenchTransportKind = 'kafkajs'): BenchRequester {
+  const transport = benchTransport(kind, 'bench-one-shot', topics.brokers);
   return {
     ready: async () => undefined,
     call: (n) =>

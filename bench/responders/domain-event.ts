@@ -1,18 +1,16 @@
-import { logLevel } from 'kafkajs';
 import { filter, firstValueFrom, share } from 'rxjs';
-import { consume, kafkajsTransport } from '../../lib';
+import { consume } from '../../lib';
+import { benchTransport, type BenchTransportKind } from '../bench-transport';
 import type { BenchResponder, BenchTopics } from '../bench-types';
 import { echoCodec } from './pubscribe-serve';
 
 /**
  * A responder that emits plain domain events: the reply is a new record on the reply topic with
  * the request's key and value, and no correlation header (the article's user service). The
- * requester has to match it by predicate.
+ * requester has to match it by predicate. `kind` is the Kafka client underneath.
  */
-export function domainEventResponder(topics: BenchTopics): BenchResponder {
-  const transport = kafkajsTransport({
-    kafka: { clientId: 'bench-domain-responder', brokers: [...topics.brokers], logLevel: logLevel.NOTHING },
-  });
+export function domainEventResponder(topics: BenchTopics, kind: BenchTransportKind = 'kafkajs'): BenchResponder {
+  const transport = benchTransport(kind, 'bench-domain-responder', topics.brokers);
   const events$ = consume(transport, {
     topic: topics.requests,
     codec: echoCodec,
