@@ -82,6 +82,19 @@ describe('PlatformaticProducerClient and partitions added to a topic', () => {
     await producer.disconnect();
   });
 
+  it('a topic its cache does not hold (a first send, metadata dropped after a failure): left to the client, no lookup', async () => {
+    const sent: Sent[] = [];
+    const lookups: string[][] = [];
+    const client = new PlatformaticProducerClient(
+      recordingClient(sent, { cached: 2, actual: 2 }, lookups),
+      ProduceAcks.ALL,
+    );
+    const message = client.message({ topic: 'other', partition: 5, value: 'x' });
+    await client.send([{ topic: { name: 'other' }, partition: 5, message }]);
+    expect(lookups).to.deep.equal([]);
+    expect(sent).to.have.length(1);
+  });
+
   it('still not listed after the lookup: the send fails as retriable, nothing sent', async () => {
     const sent: Sent[] = [];
     const client = new PlatformaticProducerClient(recordingClient(sent, { cached: 2, actual: 2 }), ProduceAcks.ALL);

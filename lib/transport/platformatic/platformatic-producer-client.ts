@@ -7,6 +7,18 @@ import { platformaticSendFailure, toPlatformaticProduceError } from './platforma
 /** What the transport's @platformatic/kafka producer sends: bytes throughout. */
 export type PlatformaticMessage = MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
 
+/** How long a send waits for the metadata it fetches afresh before it fails as retriable. */
+const METADATA_REFRESH_TIMEOUT_MS = 5_000;
+
+/** `promise`, or a rejection with `timedOut()` after `ms`. */
+function withinMs<T>(promise: Promise<T>, ms: number, timedOut: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(timedOut()), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 const toBuffer = (data: Buffer | string): Buffer => (typeof data === 'string' ? Buffer.from(data) : data);
 
 /**
@@ -61,18 +73,20 @@ export class PlatformaticProducerClient implements ProducerClient<PlatformaticMe
   }
 
   /**
-   * Topics of the batch whose records name a partition the client's cached metadata does not list
-   * (or that it has no metadata for yet); undefined when there are none, the usual case. The client
-   * takes a partition number modulo the partition count it knows: a record for a partition added
-   * since would be appended to another partition, silently.
+   * Topics of the batch whose records name a partition the client's cached metadata does not list;
+   * undefined when there are none, the usual case. The client takes a partition number modulo the
+   * partition count it knows: a record for a partition added since would be appended to another
+   * partition, silently. A topic the cache does not hold at all (a first send, or metadata dropped
+   * after a failure) is left to the client, whose send fetches it afresh.
    */
   private unlistedTopics(batch: readonly BatchRecord<PlatformaticMessage>[]): string[] | undefined {
     const known = this.producer.currentMetadata?.topics;
+    if (known === undefined) return undefined;
     let unlisted: string[] | undefined;
     for (const { topic, partition } of batch) {
       if (partition < 0) continue;
-      const count = known?.get(topic.name)?.partitionsCount;
-      if (count !== undefined && partition < count) continue;
+      const count = known.get(topic.name)?.partitionsCount;
+      if (count === undefined || partition < count) continue;
       if (unlisted === undefined) unlisted = [topic.name];
       else if (!unlisted.includes(topic.name)) unlisted.push(topic.name);
     }
@@ -84,7 +98,18 @@ export class PlatformaticProducerClient implements ProducerClient<PlatformaticMe
    * a failure that usually passes, when a record's partition is still not listed.
    */
   private async refreshMetadata(topics: string[], batch: readonly BatchRecord<PlatformaticMessage>[]): Promise<void> {
-    const metadata = await this.producer.metadata({ topics, forceUpdate: true });
+    const metadata = await withinMs(
+      this.producer.metadata({ topics, forceUpdate: true }),
+      METADATA_REFRESH_TIMEOUT_MS,
+      () =>
+        new ProduceError({
+          topic: topics[0],
+          retriable: true,
+          cause: new Error(
+            `Fetching the metadata of ${topics.join(', ')} took over ${METADATA_REFRESH_TIMEOUT_MS} ms.`,
+          ),
+        }),
+    );
     for (const { topic, partition } of batch) {
       const count = metadata.topics.get(topic.name)?.partitionsCount;
       if (partition >= 0 && (count === undefined || partition >= count)) {
