@@ -1,4 +1,5 @@
 import type { MessageToProduce, Producer } from '@platformatic/kafka';
+import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import { ProduceError, type PubScribeError } from '../../errors/index.js';
 import type { AppendedBatch, BatchRecord, ProducerClient, SendFailure } from '../bounded-producer/producer-client.js';
 import type { OutgoingRecord } from '../records.js';
@@ -10,13 +11,13 @@ export type PlatformaticMessage = MessageToProduce<Buffer, Buffer, Buffer, Buffe
 /** How long a send waits for the metadata it fetches afresh before it fails as retriable. */
 const METADATA_REFRESH_TIMEOUT_MS = 5_000;
 
-/** `promise`, or a rejection with `timedOut()` after `ms`. */
-function withinMs<T>(promise: Promise<T>, ms: number, timedOut: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
+/** `promise`, or a rejection with `timedOut()` after `ms` on `scheduler`. */
+function withinMs<T>(promise: Promise<T>, ms: number, scheduler: SchedulerLike, timedOut: () => Error): Promise<T> {
+  let timer: Subscription | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(timedOut()), ms);
+    timer = scheduler.schedule(() => reject(timedOut()), ms);
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, timeout]).finally(() => timer?.unsubscribe());
 }
 
 const toBuffer = (data: Buffer | string): Buffer => (typeof data === 'string' ? Buffer.from(data) : data);
@@ -37,6 +38,8 @@ export class PlatformaticProducerClient implements ProducerClient<PlatformaticMe
       'send' | 'close' | 'metadata' | 'currentMetadata'
     >,
     private readonly acks: number,
+    /** Runs the wait for metadata fetched afresh. */
+    private readonly scheduler: SchedulerLike = asyncScheduler,
   ) {}
 
   /** The client connects on its first send. */
@@ -101,6 +104,7 @@ export class PlatformaticProducerClient implements ProducerClient<PlatformaticMe
     const metadata = await withinMs(
       this.producer.metadata({ topics, forceUpdate: true }),
       METADATA_REFRESH_TIMEOUT_MS,
+      this.scheduler,
       () =>
         new ProduceError({
           topic: topics[0],

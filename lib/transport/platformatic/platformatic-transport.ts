@@ -135,6 +135,7 @@ export function platformaticTransport(options: PlatformaticTransportOptions): Tr
         partitioner: fallbackPartitioner(),
       }),
       acks,
+      scheduler,
     ),
     new PlatformaticTopicCatalog(client),
     new MissingTopics(scheduler),
