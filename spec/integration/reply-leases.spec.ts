@@ -84,6 +84,23 @@ for (const kind of transportKinds.filter((candidate) => candidate.real)) {
     };
     const settle = (members: number, partitions = 8) =>
       leasesSettle(load.leaseGroupId, load.replyTopic, members, partitions);
+    /** How long after `since` the group settled with `members` members, or undefined if it did not. */
+    const settledSince = async (since: number, members: number, partitions = 8) =>
+      (await settle(members, partitions)) === undefined ? undefined : Date.now() - since;
+    /** Stops what still runs, reports, and checks every change settled and nothing was lost. */
+    const finish = async (
+      label: string,
+      instances: readonly LeasedInstance[],
+      settled: Record<string, number | undefined>,
+    ) => {
+      await Promise.all(running.splice(0).map((instance) => instance.stop()));
+      report(label, instances, settled);
+      expect(
+        Object.values(settled).every((ms) => ms !== undefined),
+        JSON.stringify(settled),
+      ).to.equal(true);
+      expectNothingLost(instances);
+    };
 
     it('instances added and stopped under load: nothing lost, crossed or answered twice', async () => {
       const all = await launch('a', 'b', 'c');
@@ -92,23 +109,17 @@ for (const kind of transportKinds.filter((candidate) => candidate.real)) {
 
       let changed = Date.now();
       all.push(...(await launch('d', 'e')));
-      settled['2 added'] = (await settle(5)) === undefined ? undefined : Date.now() - changed;
+      settled['2 added'] = await settledSince(changed, 5);
       await pause(1_000);
 
       const b = all[1]!;
       changed = Date.now();
       await b.stop();
       running.splice(running.indexOf(b), 1);
-      settled['1 stopped'] = (await settle(4)) === undefined ? undefined : Date.now() - changed;
+      settled['1 stopped'] = await settledSince(changed, 4);
       await pause(1_000);
 
-      await Promise.all(running.splice(0).map((instance) => instance.stop()));
-      report('added and stopped', all, settled);
-      expect(
-        Object.values(settled).every((ms) => ms !== undefined),
-        JSON.stringify(settled),
-      ).to.equal(true);
-      expectNothingLost(all);
+      await finish('added and stopped', all, settled);
       expect(all.every((instance) => instance.sent > 0)).to.equal(true);
     });
 
@@ -119,17 +130,11 @@ for (const kind of transportKinds.filter((candidate) => candidate.real)) {
 
       const changed = Date.now();
       await withAdmin((admin) => admin.createPartitions({ topicPartitions: [{ topic: load.replyTopic, count: 12 }] }));
-      settled['4 added'] = (await settle(3, 12)) === undefined ? undefined : Date.now() - changed;
+      settled['4 added'] = await settledSince(changed, 3, 12);
       // Long enough for the new owners to pin their readers and stamp requests with them.
       await pause(2_000);
 
-      await Promise.all(running.splice(0).map((instance) => instance.stop()));
-      report('partitions added', all, settled);
-      expect(
-        Object.values(settled).every((ms) => ms !== undefined),
-        JSON.stringify(settled),
-      ).to.equal(true);
-      expectNothingLost(all);
+      await finish('partitions added', all, settled);
       // Replies were appended to every added partition: requests were stamped with them, and the
       // responder's producer sent there (it had learned the topic with 8 partitions).
       const offsets = await withAdmin((admin) => admin.fetchTopicOffsets(load.replyTopic));
@@ -165,16 +170,10 @@ for (const kind of transportKinds.filter((candidate) => candidate.real)) {
 
       const killed = Date.now();
       child.kill('SIGKILL');
-      settled['1 killed'] = (await settle(2)) === undefined ? undefined : Date.now() - killed;
+      settled['1 killed'] = await settledSince(killed, 2);
       await pause(1_000);
 
-      await Promise.all(running.splice(0).map((instance) => instance.stop()));
-      report('SIGKILL', survivors, settled);
-      expect(
-        Object.values(settled).every((ms) => ms !== undefined),
-        JSON.stringify(settled),
-      ).to.equal(true);
-      expectNothingLost(survivors);
+      await finish('SIGKILL', survivors, settled);
     });
   });
 }

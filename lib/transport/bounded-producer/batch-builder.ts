@@ -79,7 +79,7 @@ export class BatchBuilder<M extends ClientMessage, P> {
   constructor(
     private readonly maxRequestBytes: number,
     private readonly choose: PartitionChooser<M, P>,
-    private readonly relearn: (topic: TopicState<P>) => boolean = () => false,
+    private readonly relearn: (topic: TopicState<P>) => boolean,
   ) {}
 
   /**
